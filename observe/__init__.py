@@ -1,0 +1,88 @@
+"""Observe: citizen election observation, from recruitment to briefings."""
+
+import os
+
+from flask import Flask
+
+from observe.config import INSECURE_DEV_KEY, ROOT, config_for_environment
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    """Build the application; `config` is a config class or a dict of overrides."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def load_config(app: Flask, config) -> None:
+    """Apply the environment's config class, then overrides; refuse an unsafe production config."""
+    if isinstance(config, type):
+        app.config.from_object(config)
+    else:
+        app.config.from_object(config_for_environment())
+        app.config.update(config or {})
+    in_production = app.config.get("OBSERVE_ENV") == "production" and not app.config.get("TESTING")
+    if in_production and app.config.get("SECRET_KEY") in (None, "", INSECURE_DEV_KEY):
+        raise RuntimeError("OBSERVE_ENV=production needs a SECRET_KEY in the environment.")
+    os.makedirs(app.instance_path, exist_ok=True)
+
+
+def register_extensions(app: Flask) -> None:
+    from observe import security
+    from observe.auth import session as auth_session
+    from observe.common import sqlite
+    from observe.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+    from observe.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    sqlite.configure_engine_events(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories=str(ROOT / "observe" / "translations"))
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    auth_session.init_login(app, login_manager)
+    security.init_security(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from observe.audit import bp as audit_bp
+    from observe.auth import bp as auth_bp
+    from observe.branches import bp as branches_bp
+    from observe.main import bp as main_bp
+    from observe.users import bp as users_bp
+
+    for blueprint in (main_bp, auth_bp, users_bp, branches_bp, audit_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_cli(app: Flask) -> None:
+    from observe.auth.cli import users_cli
+    from observe.demo import seed_demo_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo_command)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from observe.main.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from observe.main.template_helpers import register
+
+    register(app)

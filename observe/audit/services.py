@@ -1,0 +1,50 @@
+"""The one writer of audit entries."""
+
+from datetime import date, datetime
+from enum import Enum
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from observe.audit.models import AuditEntry
+from observe.extensions import db
+
+# Never copied into before/after, whatever the caller passes.
+SECRET_FIELDS = frozenset({"password", "password_hash", "token", "token_hash"})
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def snapshot(obj, fields) -> dict:
+    """The named attributes of an object as JSON-ready values, for before/after."""
+    return {name: _plain(getattr(obj, name)) for name in fields if name not in SECRET_FIELDS}
+
+
+def record(action: str, obj=None, *, summary: str = "", before: dict | None = None,
+           after: dict | None = None, actor=None, object_type: str | None = None,
+           object_id=None) -> AuditEntry:
+    """Add an audit entry for an action on obj by actor (the signed-in user by default)."""
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user._get_current_object()
+    if obj is not None:
+        object_type = object_type or obj.__tablename__
+        object_id = object_id if object_id is not None else obj.id
+    entry = AuditEntry(
+        action=action,
+        actor_id=getattr(actor, "id", None),
+        actor_label=getattr(actor, "email", "") or "",
+        object_type=object_type or "",
+        object_id="" if object_id is None else str(object_id),
+        summary=summary,
+        before={k: v for k, v in (before or {}).items() if k not in SECRET_FIELDS} or None,
+        after={k: v for k, v in (after or {}).items() if k not in SECRET_FIELDS} or None,
+        ip_address=(request.remote_addr or "") if has_request_context() else "",
+    )
+    db.session.add(entry)
+    return entry

@@ -1,0 +1,65 @@
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from observe.branches import bp, services
+from observe.branches.forms import BranchForm
+from observe.branches.models import Branch
+from observe.extensions import db
+from observe.permissions import get_or_404_in_scope, requires, scope_to_branch
+
+FIELDS = ("region", "name", "city", "chairperson", "phone", "email", "is_active")
+
+
+@bp.get("/")
+@requires("branches.view")
+def index():
+    stmt = scope_to_branch(select(Branch).order_by(Branch.name), Branch.id)
+    branches = db.session.execute(stmt).scalars().all()
+    return render_template("branches/index.html", branches=branches)
+
+
+@bp.get("/<int:branch_id>")
+@requires("branches.view")
+def show(branch_id: int):
+    branch = get_or_404_in_scope(Branch, branch_id, branch_of=lambda b: b.id)
+    return render_template("branches/show.html", branch=branch)
+
+
+def _save(form: BranchForm, branch: Branch | None) -> Branch | None:
+    fields = {name: getattr(form, name).data for name in FIELDS}
+    actor = current_user._get_current_object()
+    try:
+        if branch is None:
+            branch = services.create_branch(actor=actor, **fields)
+        else:
+            services.update_branch(branch, actor=actor, **fields)
+    except services.BranchError as error:
+        db.session.rollback()
+        target = getattr(form, error.field) if error.field else None
+        (target.errors if target is not None else form.form_errors).append(str(error))
+        return None
+    db.session.commit()
+    return branch
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires("branches.manage")
+def create():
+    form = BranchForm()
+    if form.validate_on_submit() and (branch := _save(form, None)) is not None:
+        flash(_("Branch %(name)s created.", name=branch.name), "success")
+        return redirect(url_for("branches.show", branch_id=branch.id))
+    return render_template("branches/edit.html", form=form, branch=None)
+
+
+@bp.route("/<int:branch_id>/edit", methods=["GET", "POST"])
+@requires("branches.manage")
+def edit(branch_id: int):
+    branch = db.get_or_404(Branch, branch_id)
+    form = BranchForm(obj=branch)
+    if form.validate_on_submit() and _save(form, branch) is not None:
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("branches.show", branch_id=branch.id))
+    return render_template("branches/edit.html", form=form, branch=branch)

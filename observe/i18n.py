@@ -1,0 +1,46 @@
+"""Choosing the interface language and time zone for a request.
+
+Order: `?lang=` in the URL, then the language kept in the session, then the signed-in user's saved
+language, then Russian. A `?lang=` choice is remembered in the session and saved on the user.
+"""
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
+DISPLAY_TIMEZONE = "Asia/Almaty"
+
+
+def _supported(code: str | None) -> str | None:
+    return code if code in current_app.config["LANGUAGES"] else None
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector."""
+    chosen = _supported(request.args.get("lang"))
+    if chosen:
+        return chosen
+    if _supported(session.get("lang")):
+        return session["lang"]
+    if current_user and current_user.is_authenticated and _supported(current_user.locale):
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    """Times are shown in Kazakhstan's time until elections carry their own zone."""
+    return DISPLAY_TIMEZONE
+
+
+def remember_requested_language() -> None:
+    """before_request hook: keep a ?lang= choice in the session and on the user's account."""
+    chosen = _supported(request.args.get("lang"))
+    if not chosen:
+        return
+    session["lang"] = chosen
+    if current_user.is_authenticated and current_user.locale != chosen:
+        from observe.auth.services import set_locale
+        from observe.extensions import db
+
+        set_locale(current_user._get_current_object(), chosen)
+        db.session.commit()

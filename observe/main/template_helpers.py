@@ -1,0 +1,44 @@
+"""Names every template can use: permissions, languages and local-time formatting."""
+
+from flask import Flask, request, url_for
+from flask_babel import format_datetime, get_locale
+from flask_login import current_user
+
+from observe.common.phones import format_phone
+from observe.i18n import LANGUAGE_NAMES
+from observe.permissions import ROLE_LABELS, Role, can, is_national
+
+
+def lang_url(code: str) -> str:
+    """The current page in another language."""
+    args = request.args.to_dict()
+    args["lang"] = code
+    if request.endpoint is None:
+        return url_for("main.index", lang=code)
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(Role(role), role)) if role in Role._value2member_map_ else role
+
+
+def local_datetime(value, fmt: str = "medium") -> str:
+    """A stored UTC time shown in Asia/Almaty, in the interface language."""
+    return format_datetime(value, fmt) if value else ""
+
+
+def register(app: Flask) -> None:
+    """Expose the helpers to Jinja."""
+    app.jinja_env.filters["localtime"] = local_datetime
+    app.jinja_env.filters["phone"] = format_phone
+    app.jinja_env.filters["role_label"] = role_label
+
+    @app.context_processor
+    def inject():
+        return {
+            "can": lambda capability: can(current_user, capability),
+            "is_national": lambda: is_national(current_user),
+            "languages": LANGUAGE_NAMES,
+            "current_language": str(get_locale() or "ru"),
+            "lang_url": lang_url,
+        }

@@ -1,0 +1,31 @@
+"""Read-side queries for the user administration pages."""
+
+from sqlalchemy import or_, select
+
+from observe.auth.models import User
+from observe.branches.models import Branch
+from observe.extensions import db
+
+
+def branch_options(include_blank: bool = True, blank_label: str = "—"):
+    """(id, name) pairs of every branch, for select fields."""
+    rows = db.session.execute(select(Branch.id, Branch.name).order_by(Branch.name)).all()
+    options = [(row.id, row.name) for row in rows]
+    return [(0, blank_label), *options] if include_blank else options
+
+
+def filtered_users(q: str = "", role: str = "", branch_id: str = "", status: str = ""):
+    """A select() of users matching the list filters, ordered by name."""
+    stmt = select(User).order_by(User.full_name, User.email)
+    if q:
+        pattern = f"%{q.strip().lower()}%"
+        stmt = stmt.where(or_(User.email.ilike(pattern), User.full_name.ilike(pattern)))
+    if role:
+        stmt = stmt.where(User.role == role)
+    if branch_id and branch_id.isdigit():
+        stmt = stmt.where(User.branch_id == int(branch_id))
+    if status == "active":
+        stmt = stmt.where(User.is_active.is_(True))
+    elif status == "inactive":
+        stmt = stmt.where(User.is_active.is_(False))
+    return stmt

@@ -1,0 +1,179 @@
+"""Fixtures: the app on SQLite and on PostgreSQL, a clean database per test, users and logins.
+
+Every test that uses `app` (or anything built on it) runs twice, once per database backend. The
+PostgreSQL database is created for the session and dropped at its end; it is never a shared one.
+"""
+
+import os
+import uuid
+from itertools import count
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from observe import create_app
+from observe.config import TestingConfig
+from observe.extensions import db, limiter
+
+TEST_PASSWORD = "correct-horse-battery"
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def _required(name: str) -> bool:
+    return os.environ.get(name, "").strip() not in ("", "0", "false", "no")
+
+
+def _postgres_server_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL", DEFAULT_POSTGRES_URL)
+    if url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory):
+    """A fresh, empty database for this test session, on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'observe.sqlite3'}"
+        return
+    server_url = make_url(_postgres_server_url())
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001
+        admin.dispose()
+        message = f"PostgreSQL is not reachable at {server_url.render_as_string()}: {error}"
+        if _required("REQUIRE_POSTGRES"):
+            pytest.fail(message)
+        pytest.skip(message)
+    name = f"observe_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def build_app(database_url: str, **overrides):
+    """An app on the given database with test settings and any overrides."""
+    config = {key: getattr(TestingConfig, key) for key in dir(TestingConfig) if key.isupper()}
+    config.update(SQLALCHEMY_DATABASE_URI=database_url, **overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def _session_app(database_url):
+    """One app per backend, its schema built by the real migrations."""
+    from flask_migrate import upgrade
+
+    app = build_app(database_url)
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def clean_database(app) -> None:
+    """Empty every table, so each test starts from nothing."""
+    with app.app_context():
+        db.session.remove()
+        tables = list(reversed(db.metadata.sorted_tables))
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                names = ", ".join(f'"{table.name}"' for table in tables)
+                connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(table.delete())
+
+
+@pytest.fixture
+def app(_session_app):
+    """The app with an app context pushed and an empty database."""
+    clean_database(_session_app)
+    limiter.reset()
+    with _session_app.app_context():
+        yield _session_app
+        db.session.rollback()
+        db.session.remove()
+
+
+@pytest.fixture
+def backend(app) -> str:
+    """'sqlite' or 'postgresql'."""
+    return db.engine.dialect.name
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+_sequence = count(1)
+
+
+@pytest.fixture
+def make_branch(app):
+    """Create a branch; any field can be overridden."""
+    from observe.branches import services
+
+    def factory(**overrides):
+        number = next(_sequence)
+        fields = dict(region="karaganda", name=f"Branch {number}", city="Karaganda",
+                      chairperson="Chair Person", phone="", email="")
+        fields.update(overrides)
+        branch = services.create_branch(**fields)
+        db.session.commit()
+        return branch
+
+    return factory
+
+
+@pytest.fixture
+def make_user(app, make_branch):
+    """An account with TEST_PASSWORD; coordinators and observers get a branch if not given."""
+    from observe.auth import services
+    from observe.permissions import Role
+
+    def factory(role="observer", **overrides):
+        number = next(_sequence)
+        if Role(role).needs_branch and "branch" not in overrides:
+            overrides["branch"] = make_branch()
+        fields = dict(email=f"{role}{number}@example.test", role=role,
+                      full_name=f"{role.title()} {number}", password=TEST_PASSWORD)
+        fields.update(overrides)
+        user = services.create_user(**fields)
+        db.session.commit()
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def make_observer(make_user):
+    """Create an observer account (later issues give observers their own records)."""
+
+    def factory(**overrides):
+        return make_user("observer", **overrides)
+
+    return factory
+
+
+@pytest.fixture
+def login(client, make_user):
+    """Sign the test client in as a new user of the given role, through the real /login form."""
+
+    def do_login(role="admin", user=None, **overrides):
+        user = user or make_user(role, **overrides)
+        response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    return do_login
