@@ -9,6 +9,8 @@ import uuid
 from itertools import count
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -66,12 +68,34 @@ def build_app(database_url: str, **overrides):
     return create_app(config)
 
 
+class FreshGlobalsClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as it does when served.
+
+    The `app` fixture keeps an app context pushed for the whole test and Flask reuses it for each
+    request; without this, the language Flask-Babel caches on `g` and the user Flask-Login caches
+    there would leak from one request into the next. The test's own `g` is put back afterwards.
+    """
+
+    def open(self, *args, **kwargs):
+        saved = {name: g.get(name) for name in g}
+        for name in saved:
+            g.pop(name)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            for name in list(g):
+                g.pop(name, None)
+            for name, value in saved.items():
+                setattr(g, name, value)
+
+
 @pytest.fixture(scope="session")
 def _session_app(database_url):
     """One app per backend, its schema built by the real migrations."""
     from flask_migrate import upgrade
 
     app = build_app(database_url)
+    app.test_client_class = FreshGlobalsClient
     with app.app_context():
         upgrade()
     yield app
