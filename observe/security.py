@@ -1,9 +1,8 @@
 """HTTP hardening: security headers, proxy headers, and the per-request language hook."""
 
 from flask import Flask
+from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
-
-from observe.extensions import talisman
 
 # Scripts only from our own origin: no inline script anywhere in the templates.
 CONTENT_SECURITY_POLICY = {
@@ -26,7 +25,9 @@ def init_security(app: Flask) -> None:
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    talisman.init_app(
+    # One Talisman per app: it keeps its settings (and the app) on itself, so a shared instance
+    # would give every app the settings of the last one built.
+    app.extensions["talisman"] = Talisman(
         app,
         force_https=app.config["FORCE_HTTPS"],
         session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],

@@ -20,7 +20,11 @@ _DUMMY_HASH_CACHE: dict[str, str] = {}
 
 
 class AccountError(ValueError):
-    """A rule about accounts was broken; the message is shown to the user."""
+    """A rule about accounts was broken; the message is shown to the user (next to `field`)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -168,7 +172,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     from flask_babel import gettext as _
 
     if not check_password_hash(user.password_hash or _dummy_hash(), current_password or ""):
-        raise AccountError(_("The current password is not correct."))
+        raise AccountError(_("The current password is not correct."), "current_password")
     _set_password(user, new_password)
     record("auth.password_changed", user, actor=user, summary=user.email)
 

@@ -26,8 +26,10 @@ def _login_email_key() -> str:
 
 
 def _safe_next(target: str | None) -> str:
-    # Only local paths: an open redirect would make our sign-in page a phishing tool.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Only local paths: an open redirect would make our sign-in page a phishing tool. Browsers
+    # (and urlsplit) drop tabs and newlines, so "/\t/evil.com" would become "//evil.com".
+    if (target and target.startswith("/") and not target.startswith("//")
+            and "\\" not in target and target.isprintable()):
         return target
     return url_for("main.index")
 
@@ -80,7 +82,8 @@ def account():
             services.change_password(user, password_form.current_password.data,
                                      password_form.password.data)
         except services.AccountError as error:
-            password_form.password.errors.append(str(error))
+            field = getattr(password_form, error.field or "password")
+            field.errors.append(str(error))
         else:
             db.session.commit()
             login_user(user)  # the session id changed with the session version
