@@ -29,7 +29,8 @@ def load_config(app: Flask, config) -> None:
     if isinstance(config, type):
         app.config.from_object(config)
     else:
-        app.config.from_object(config_for_environment())
+        # Overrides naming OBSERVE_ENV start from that environment's settings (secure cookies).
+        app.config.from_object(config_for_environment((config or {}).get("OBSERVE_ENV")))
         app.config.update(config or {})
     in_production = app.config.get("OBSERVE_ENV") == "production" and not app.config.get("TESTING")
     if in_production and app.config.get("SECRET_KEY") in (None, "", INSECURE_DEV_KEY):
@@ -61,10 +62,12 @@ def register_blueprints(app: Flask) -> None:
     from observe.audit import bp as audit_bp
     from observe.auth import bp as auth_bp
     from observe.branches import bp as branches_bp
+    from observe.mail import bp as mail_bp
     from observe.main import bp as main_bp
+    from observe.observers import bp as observers_bp
     from observe.users import bp as users_bp
 
-    for blueprint in (main_bp, auth_bp, users_bp, branches_bp, audit_bp):
+    for blueprint in (main_bp, auth_bp, users_bp, branches_bp, audit_bp, mail_bp, observers_bp):
         app.register_blueprint(blueprint)
 
 

@@ -60,12 +60,24 @@ class Config:
     PASSWORD_MIN_LENGTH = 10
     RESET_LINK_HOURS = int(os.environ.get("RESET_LINK_HOURS", "48"))
 
+    # E-mail goes to the outbox table always, and out through SMTP only when SMTP_HOST is set.
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "587"))
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "1") not in ("0", "false", "no")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Observe <no-reply@localhost>")
+
+    # Public recruitment form: submissions allowed from one address.
+    JOIN_RATE_LIMIT = os.environ.get("JOIN_RATE_LIMIT", "10 per hour")
+
     # Behind a reverse proxy, trust this many X-Forwarded-* hops (0 when serving directly).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
     FORCE_HTTPS = False
 
 
 class ProductionConfig(Config):
+    OBSERVE_ENV = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -80,9 +92,10 @@ class TestingConfig(Config):
     # Cheap scrypt parameters: hundreds of users are hashed in the suite.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", "/tmp/observe-test-uploads")
+    SMTP_HOST = ""
 
 
-def config_for_environment() -> type[Config]:
-    """Pick the config class named by OBSERVE_ENV."""
-    env = os.environ.get("OBSERVE_ENV", "development")
+def config_for_environment(env: str | None = None) -> type[Config]:
+    """Pick the config class named by `env`, by default the OBSERVE_ENV environment variable."""
+    env = env or os.environ.get("OBSERVE_ENV", "development")
     return {"production": ProductionConfig, "testing": TestingConfig}.get(env, Config)

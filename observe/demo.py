@@ -1,4 +1,4 @@
-"""`flask seed-demo`: demo branches and accounts, safe to run again."""
+"""`flask seed-demo`: demo data of every feature, safe to run again."""
 
 import click
 from flask.cli import with_appcontext
@@ -9,6 +9,7 @@ from observe.auth.models import User
 from observe.branches import services as branch_services
 from observe.branches.models import Branch
 from observe.extensions import db
+from observe.observers.demo import seed_observers
 
 DEMO_BRANCHES = [
     dict(region="karaganda", name="Karaganda regional branch", city="Karaganda",
@@ -61,7 +62,10 @@ def seed_demo(password: str) -> None:
     """Load every feature's demo data (each later feature adds its own step here)."""
     auth_services.check_password_strength(password)
     branches = seed_branches()
-    seed_accounts(branches, password)
+    users = {user.email: user for user in seed_accounts(branches, password)}
+    db.session.flush()
+    seed_observers(branches, {0: users["coordinator.karaganda@example.org"],
+                              1: users["coordinator.almaty@example.org"]})
     db.session.flush()
 
 

@@ -4,7 +4,7 @@ Order: `?lang=` in the URL, then the language kept in the session, then the sign
 language, then Russian. A `?lang=` choice is remembered in the session and saved on the user.
 """
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"ru": "Русский", "kk": "Қазақша", "en": "English"}
@@ -16,7 +16,9 @@ def _supported(code: str | None) -> str | None:
 
 
 def select_locale() -> str:
-    """Flask-Babel's locale selector."""
+    """Flask-Babel's locale selector (the default language outside a request, e.g. in the CLI)."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = _supported(request.args.get("lang"))
     if chosen:
         return chosen

@@ -45,6 +45,12 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "branches.manage": frozenset({Role.ADMIN}),
     "users.manage": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.ADMIN}),
+    "outbox.view": frozenset({Role.ADMIN}),
+    "observers.view": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
+    "observers.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    # IIN, phone and address: only for those who contact and vouch for the observer.
+    "observers.personal_data": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "recruitment.funnel": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
 }
 
 

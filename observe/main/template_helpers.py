@@ -1,7 +1,7 @@
 """Names every template can use: permissions, languages and local-time formatting."""
 
 from flask import Flask, request, url_for
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from observe.common.phones import format_phone
@@ -27,9 +27,16 @@ def local_datetime(value, fmt: str = "medium") -> str:
     return format_datetime(value, fmt) if value else ""
 
 
+def label_list(values, labels: dict) -> str:
+    """Codes shown by their labels, comma-separated: ["kk", "ru"] -> "Kazakh, Russian"."""
+    return ", ".join(str(labels.get(value, value)) for value in values or [])
+
+
 def register(app: Flask) -> None:
     """Expose the helpers to Jinja."""
     app.jinja_env.filters["localtime"] = local_datetime
+    app.jinja_env.filters["format_date"] = lambda value, fmt="medium": format_date(value, fmt)
+    app.jinja_env.filters["label_list"] = label_list
     app.jinja_env.filters["phone"] = format_phone
     app.jinja_env.filters["role_label"] = role_label
 

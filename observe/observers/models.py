@@ -1,0 +1,114 @@
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from observe.common.db import UTCDateTime, utcnow
+from observe.extensions import db
+from observe.observers.choices import Status
+
+
+class Observer(db.Model):
+    """A volunteer from application onwards; gets a user account when approved."""
+
+    __tablename__ = "observer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="RESTRICT"),
+                                           index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), unique=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default=Status.APPLIED.value, index=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    iin: Mapped[str | None] = mapped_column(String(12), unique=True)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    email: Mapped[str] = mapped_column(String(255), default="", index=True)
+    city: Mapped[str] = mapped_column(String(120), default="", index=True)
+    languages: Mapped[list] = mapped_column(JSON, default=list)
+    other_language: Mapped[str] = mapped_column(String(100), default="")
+    experience: Mapped[str] = mapped_column(String(16), default="none")
+    availability: Mapped[str] = mapped_column(String(16), default="unsure")
+    channel: Mapped[str] = mapped_column(String(32), default="other", index=True)
+    campaign: Mapped[str] = mapped_column(String(64), default="", index=True)
+    consent_version: Mapped[str] = mapped_column(String(32), default="")
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    declared_independent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rejection_reason: Mapped[str] = mapped_column(Text, default="")
+    applied_at = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)
+    status_changed_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    repeat_applications: Mapped[int] = mapped_column(default=0)
+
+    branch = relationship("Branch")
+    user = relationship("User")
+    history = relationship("StatusChange", back_populates="observer",
+                           order_by="StatusChange.changed_at", cascade="all, delete-orphan")
+    notes = relationship("ObserverNote", back_populates="observer",
+                         order_by="ObserverNote.created_at.desc()", cascade="all, delete-orphan")
+    applications = relationship("Application", back_populates="observer",
+                                order_by="Application.submitted_at",
+                                cascade="all, delete-orphan")
+
+    AUDITED_FIELDS = ("branch_id", "status", "full_name", "email", "city", "languages",
+                      "experience", "availability", "channel", "campaign")
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+    def __repr__(self) -> str:
+        return f"<Observer {self.id} {self.status}>"
+
+
+class StatusChange(db.Model):
+    """One step of an observer's pipeline: who moved them, when and why."""
+
+    __tablename__ = "observer_status_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observer_id: Mapped[int] = mapped_column(ForeignKey("observer.id", ondelete="CASCADE"),
+                                             index=True)
+    from_status: Mapped[str] = mapped_column(String(16), default="")
+    to_status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id",
+                                                            ondelete="SET NULL"))
+    changed_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    observer = relationship("Observer", back_populates="history")
+    actor = relationship("User")
+
+
+class Application(db.Model):
+    """Each submission of the join form (or import row) that reached an observer record."""
+
+    __tablename__ = "observer_application"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observer_id: Mapped[int] = mapped_column(ForeignKey("observer.id", ondelete="CASCADE"),
+                                             index=True)
+    channel: Mapped[str] = mapped_column(String(32), default="other")
+    campaign: Mapped[str] = mapped_column(String(64), default="")
+    is_repeat: Mapped[bool] = mapped_column(default=False)
+    submitted_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    observer = relationship("Observer", back_populates="applications")
+
+
+class ObserverNote(db.Model):
+    __tablename__ = "observer_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observer_id: Mapped[int] = mapped_column(ForeignKey("observer.id", ondelete="CASCADE"),
+                                             index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id",
+                                                             ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    observer = relationship("Observer", back_populates="notes")
+    author = relationship("User")
+
+
+Index("ix_observer_branch_status", Observer.branch_id, Observer.status)

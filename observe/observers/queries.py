@@ -1,0 +1,61 @@
+"""Read-side queries of the observer registry."""
+
+from sqlalchemy import String, cast, or_, select
+
+from observe.branches.models import Branch
+from observe.extensions import db
+from observe.observers.models import Observer
+from observe.permissions import scope_to_branch
+
+SORTS = {
+    "name": (Observer.full_name.asc(), Observer.id.asc()),
+    "newest": (Observer.applied_at.desc(), Observer.id.desc()),
+    "oldest": (Observer.applied_at.asc(), Observer.id.asc()),
+    "status": (Observer.status.asc(), Observer.full_name.asc()),
+    "city": (Observer.city.asc(), Observer.full_name.asc()),
+}
+
+
+def active_branch_options() -> list[tuple[int, str]]:
+    """(id, "Region — branch") of active branches, for the public form."""
+    branches = db.session.execute(
+        select(Branch).where(Branch.is_active.is_(True)).order_by(Branch.region, Branch.name)
+    ).scalars().all()
+    return [(b.id, f"{b.region_name} — {b.name}") for b in branches]
+
+
+def registry_statement(user, filters: dict):
+    """A select() of the observers the user may see, filtered and sorted as the list asks."""
+    stmt = scope_to_branch(select(Observer), Observer.branch_id, user)
+    q = (filters.get("q") or "").strip()
+    if q:
+        digits = "".join(ch for ch in q if ch.isdigit())
+        conditions = [Observer.full_name.ilike(f"%{q}%"), Observer.email.ilike(f"%{q}%")]
+        if len(digits) >= 4:
+            conditions += [Observer.iin.contains(digits), Observer.phone.contains(digits)]
+            if len(digits) == 11 and digits.startswith("8"):
+                # Typed with the national prefix (8 701 ...), stored in E.164 (+7701...).
+                conditions.append(Observer.phone == f"+7{digits[1:]}")
+        stmt = stmt.where(or_(*conditions))
+    for name in ("status", "channel", "experience", "availability"):
+        if filters.get(name):
+            stmt = stmt.where(getattr(Observer, name) == filters[name])
+    if filters.get("campaign"):
+        stmt = stmt.where(Observer.campaign == filters["campaign"])
+    if filters.get("city"):
+        stmt = stmt.where(Observer.city.ilike(f"%{filters['city'].strip()}%"))
+    if filters.get("language"):
+        # Languages are a JSON list; a text match on the quoted code works on both databases.
+        stmt = stmt.where(cast(Observer.languages, String).contains(f'"{filters["language"]}"'))
+    if filters.get("branch_id") and str(filters["branch_id"]).isdigit():
+        stmt = stmt.where(Observer.branch_id == int(filters["branch_id"]))
+    return stmt.order_by(*SORTS.get(filters.get("sort") or "newest", SORTS["newest"]))
+
+
+def observers_by_ids(user, ids) -> list[Observer]:
+    """The observers with these ids that the user may see (others are silently left out)."""
+    ids = [int(i) for i in ids if str(i).isdigit()]
+    if not ids:
+        return []
+    stmt = scope_to_branch(select(Observer).where(Observer.id.in_(ids)), Observer.branch_id, user)
+    return list(db.session.execute(stmt.order_by(Observer.id)).scalars())

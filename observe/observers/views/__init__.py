@@ -1,0 +1,1 @@
+"""The recruitment pages, one module per part: the public join form, the registry, import/export."""

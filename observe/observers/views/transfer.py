@@ -1,0 +1,258 @@
+"""Import of a roster from a spreadsheet and export of the filtered registry (CSV, XLSX)."""
+
+import os
+import secrets
+import time
+from pathlib import Path
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import to_user_timezone
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from wtforms import SelectField, SubmitField
+
+from observe.audit.services import record
+from observe.branches.models import Branch
+from observe.common.db import utcnow
+from observe.common.tabular import TableError, write_csv, write_xlsx
+from observe.extensions import db
+from observe.observers import bp, imports
+from observe.observers.choices import (
+    AVAILABILITY,
+    CHANNELS,
+    EXPERIENCE,
+    LANGUAGES,
+    STATUS_LABELS,
+    label,
+)
+from observe.observers.queries import registry_statement
+from observe.observers.views.registry import FILTERS
+from observe.permissions import can, in_scope, is_national, requires
+from observe.users.queries import branch_options
+
+SESSION_KEY = "observer_imports"
+KEPT_UPLOADS = 5  # pending imports remembered per session
+STALE_SECONDS = 24 * 3600
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField(_l("Spreadsheet"), validators=[
+        FileRequired(_l("Choose a file.")),
+        FileAllowed(["csv", "xlsx"], _l("Upload a CSV or XLSX file."))],
+        description=_l("CSV or XLSX with a header line; Russian, Kazakh or English column "
+                       "names in any order."))
+    branch_id = SelectField(_l("Branch"), coerce=int)
+    submit = SubmitField(_l("Upload and check"))
+
+
+def _mapping_form(columns: list[str], mapping: dict):
+    """A form with one select per observer field, its options the file's columns."""
+
+    class MappingForm(FlaskForm):
+        check = SubmitField(_l("Check again"))
+        import_valid = SubmitField(_l("Import the valid rows"))
+        import_all = SubmitField(_l("Import only if there are no errors"))
+
+    choices = [("", _("— not in the file —"))] + [(c, c) for c in columns]
+    for name, text in imports.FIELDS.items():
+        setattr(MappingForm, f"map_{name}", SelectField(text, choices=choices, default=""))
+    form = MappingForm()
+    if not form.is_submitted():
+        for name in imports.FIELDS:
+            getattr(form, f"map_{name}").data = mapping.get(name) or ""
+    return form
+
+
+def _upload_dir() -> Path:
+    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _remove_stale_uploads(folder: Path) -> None:
+    cutoff = time.time() - STALE_SECONDS
+    for path in folder.iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            continue
+
+
+def _pending() -> dict:
+    return dict(session.get(SESSION_KEY) or {})
+
+
+def _load_import(token: str):
+    """The pending import behind a token: (path, filename, branch); 404 unless it is the user's."""
+    entry = _pending().get(token)
+    if not entry or entry.get("user") != current_user.id:
+        abort(404)
+    branch = db.session.get(Branch, entry["branch"])
+    path = _upload_dir() / f"{token}.{entry['ext']}"
+    if branch is None or not in_scope(current_user, branch.id) or not path.exists():
+        abort(404)
+    return path, entry["filename"], branch
+
+
+def _forget(token: str, path: Path | None = None) -> None:
+    pending = _pending()
+    pending.pop(token, None)
+    session[SESSION_KEY] = pending
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+@bp.route("/observers/import", methods=["GET", "POST"])
+@requires("observers.manage")
+def import_upload():
+    form = ImportUploadForm()
+    national = is_national(current_user)
+    if national:
+        form.branch_id.choices = branch_options(include_blank=False)
+    else:
+        del form.branch_id
+    if form.validate_on_submit():
+        branch_id = form.branch_id.data if national else current_user.branch_id
+        branch = db.session.get(Branch, branch_id) if branch_id else None
+        if branch is None or not in_scope(current_user, branch.id):
+            abort(403)
+        upload = form.file.data
+        filename = os.path.basename(upload.filename or "")[-200:] or "import"
+        ext = filename.rsplit(".", 1)[-1].lower()
+        folder = _upload_dir()
+        _remove_stale_uploads(folder)
+        token = secrets.token_hex(16)
+        upload.save(folder / f"{token}.{ext}")
+        pending = _pending()
+        pending[token] = {"user": current_user.id, "branch": branch.id, "filename": filename,
+                          "ext": ext}
+        session[SESSION_KEY] = dict(list(pending.items())[-KEPT_UPLOADS:])
+        return redirect(url_for("observers.import_preview", token=token))
+    return render_template("observers/import_upload.html", form=form)
+
+
+@bp.route("/observers/import/<token>", methods=["GET", "POST"])
+@requires("observers.manage")
+def import_preview(token: str):
+    path, filename, branch = _load_import(token)
+    mapping = None
+    if request.method == "POST":
+        mapping = {name: request.form.get(f"map_{name}") or None for name in imports.FIELDS}
+    try:
+        preview = imports.preview_import(path, filename, branch, mapping)
+    except TableError as error:
+        _forget(token, path)
+        flash(str(error), "danger")
+        return redirect(url_for("observers.import_upload"))
+    form = _mapping_form(preview.columns, preview.mapping)
+    if form.validate_on_submit() and (form.import_valid.data or form.import_all.data):
+        mode = "valid_only" if form.import_valid.data else "all_or_nothing"
+        actor = current_user._get_current_object()
+        try:
+            outcome = imports.run_import(path, filename, branch, preview.mapping, mode, actor)
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            flash(_("Some of these observers were registered meanwhile. Check the file again."),
+                  "danger")
+        else:
+            if outcome.refused:
+                flash(_("Nothing was imported: %(n)d row(s) have errors.", n=outcome.invalid)
+                      if not preview.missing_fields else
+                      _("Nothing was imported: choose the columns for the required fields."),
+                      "danger")
+            else:
+                _forget(token, path)
+                flash(_("%(n)d observer(s) imported into %(branch)s.", n=outcome.imported,
+                        branch=branch.name), "success")
+                if outcome.invalid:
+                    flash(_("%(n)d row(s) with errors were not imported.", n=outcome.invalid),
+                          "warning")
+                if outcome.duplicates:
+                    flash(_("%(n)d row(s) were already registered and were skipped.",
+                            n=outcome.duplicates), "info")
+                return redirect(url_for("observers.index"))
+    return render_template("observers/import_preview.html", form=form, preview=preview,
+                           branch=branch, token=token, fields=imports.FIELDS,
+                           required_fields=imports.REQUIRED_FIELDS)
+
+
+def _export_columns(personal: bool) -> list[tuple[str, str]]:
+    columns = [("id", _("ID")), ("full_name", _("Full name"))]
+    if personal:
+        columns += [("iin", _("IIN")), ("birth_date", _("Date of birth")),
+                    ("phone", _("Phone")), ("email", _("E-mail"))]
+    columns += [("branch", _("Branch")), ("city", _("City or district")),
+                ("languages", _("Languages")), ("experience", _("Experience")),
+                ("availability", _("Availability")), ("status", _("Status")),
+                ("channel", _("Channel")), ("campaign", _("Campaign")),
+                ("applied_at", _("Applied"))]
+    return columns
+
+
+def _export_value(observer, key: str, branches: dict):
+    if key == "branch":
+        return branches.get(observer.branch_id, "")
+    if key == "languages":
+        names = [label(LANGUAGES, code) for code in observer.languages or []]
+        if observer.other_language:
+            names.append(observer.other_language)
+        return ", ".join(names)
+    if key == "experience":
+        return label(EXPERIENCE, observer.experience)
+    if key == "availability":
+        return label(AVAILABILITY, observer.availability)
+    if key == "status":
+        return str(STATUS_LABELS.get(observer.status, observer.status))
+    if key == "channel":
+        return label(CHANNELS, observer.channel)
+    if key == "birth_date":
+        return observer.birth_date.strftime("%d.%m.%Y") if observer.birth_date else ""
+    if key == "applied_at":
+        return to_user_timezone(observer.applied_at).strftime("%d.%m.%Y %H:%M")
+    value = getattr(observer, key)
+    return "" if value is None else value
+
+
+@bp.get("/observers/export.<fmt>")
+@requires("observers.view")
+def export(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    filters = {name: request.args.get(name, "") for name in FILTERS}
+    personal = can(current_user, "observers.personal_data")
+    columns = _export_columns(personal)
+    branches = dict(db.session.execute(select(Branch.id, Branch.name)).all())
+    observers = db.session.execute(registry_statement(current_user, filters)).scalars()
+    rows = [[_export_value(o, key, branches) for key, _title in columns] for o in observers]
+    headers = [title for _key, title in columns]
+    record("observer.export", actor=current_user._get_current_object(),
+           object_type="observer", summary=_("%(n)d row(s), %(fmt)s", n=len(rows), fmt=fmt),
+           after={"filters": {k: v for k, v in filters.items() if v}, "rows": len(rows),
+                  "format": fmt, "personal_data": personal})
+    db.session.commit()
+    day = to_user_timezone(utcnow()).date().isoformat()
+    if fmt == "csv":
+        body, mimetype = write_csv(rows, headers), "text/csv; charset=utf-8"
+    else:
+        body = write_xlsx(rows, headers, sheet_name=_("Observers"))
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="observers-{day}.{fmt}"',
+        "Cache-Control": "no-store"})
