@@ -32,7 +32,8 @@ def load_config(app: Flask, config) -> None:
         # Overrides naming OBSERVE_ENV start from that environment's settings (secure cookies).
         app.config.from_object(config_for_environment((config or {}).get("OBSERVE_ENV")))
         app.config.update(config or {})
-    in_production = app.config.get("OBSERVE_ENV") == "production" and not app.config.get("TESTING")
+    # No exemption for TESTING: a production config with a known key must never start.
+    in_production = app.config.get("OBSERVE_ENV") == "production"
     if in_production and app.config.get("SECRET_KEY") in (None, "", INSECURE_DEV_KEY):
         raise RuntimeError("OBSERVE_ENV=production needs a SECRET_KEY in the environment.")
     os.makedirs(app.instance_path, exist_ok=True)

@@ -59,11 +59,13 @@ def find_user_by_email(email: str) -> User | None:
 
 def check_password_strength(password: str) -> None:
     """Refuse passwords that are too short (the only rule NIST SP 800-63B asks for)."""
-    from flask_babel import gettext as _
+    from flask_babel import ngettext
 
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password or "") < minimum:
-        raise AccountError(_("The password must have at least %(n)d characters.", n=minimum))
+        raise AccountError(ngettext("The password must have at least %(num)d character.",
+                                    "The password must have at least %(num)d characters.",
+                                    minimum))
 
 
 def create_user(*, email: str, role: str, full_name: str = "", branch=None,

@@ -1,4 +1,4 @@
-"""Demo applicants and observers for both demo branches, in every status and from several channels."""
+"""Demo applicants for both demo branches, in every status and from several channels."""
 
 from datetime import date, timedelta
 

@@ -1,12 +1,27 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, HiddenField, SelectField, StringField, SubmitField,
-                     TelField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TelField,
+    TextAreaField,
+)
 from wtforms.validators import Length, Optional
 
 from observe.common.forms import MultiCheckboxField, checked, required
-from observe.observers.choices import (AVAILABILITY, CHANNELS, EXPERIENCE, LANGUAGES,
-                                       PUBLIC_CHANNELS, STATUS_LABELS, Status)
+from observe.observers.choices import (
+    AVAILABILITY,
+    CHANNELS,
+    EXPERIENCE,
+    LANGUAGES,
+    PUBLIC_CHANNELS,
+    STATUS_LABELS,
+    Status,
+)
 
 
 def _pairs(mapping: dict, keys=None):

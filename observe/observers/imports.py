@@ -315,7 +315,7 @@ def run_import(path, filename: str, branch, mapping: dict | None, mode: str, act
         _insert(analysis.valid, branch, filename, actor)
     outcome.imported = len(analysis.valid)
     record("observer.import", branch, actor=actor,
-           summary=_("%(file)s: %(n)d imported", file=filename, n=outcome.imported),
+           summary=f"{filename}: {outcome.imported}",
            after={"file": filename, "mode": mode, "rows": preview.total_rows,
                   "imported": outcome.imported, "invalid": outcome.invalid,
                   "duplicates": outcome.duplicates,

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from observe.common.db import utcnow
 from observe.common.phones import InvalidPhone, normalize_phone
@@ -85,8 +86,9 @@ def clean_birth_date(birth_date: date | None, on: date | None = None) -> date:
     if birth_date >= on or birth_date.year < 1900:
         raise RuleError(_("Enter a real date of birth."))
     if age_on(birth_date, on) < MINIMUM_AGE:
-        raise RuleError(_("Observers must be at least %(age)d years old on polling day.",
-                          age=MINIMUM_AGE))
+        raise RuleError(ngettext("Observers must be at least %(num)d year old on polling day.",
+                                 "Observers must be at least %(num)d years old on polling day.",
+                                 MINIMUM_AGE))
     return birth_date
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import or_, select
 
 from observe.audit.services import record, snapshot
@@ -18,7 +19,7 @@ from observe.observers.models import Application, Observer, ObserverNote, Status
 from observe.observers.rules import CONSENT_VERSION
 from observe.permissions import Role
 
-INVITATION_HOURS = 7 * 24
+INVITATION_DAYS = 7
 
 
 class PipelineError(ValueError):
@@ -131,12 +132,16 @@ def invite(observer: Observer, *, actor) -> Invitation | None:
     if observer.user is None or not observer.user.is_active:
         return None
     token = auth_services.issue_one_time_link(observer.user, purpose="invite", actor=actor,
-                                              hours=INVITATION_HOURS)
+                                              hours=INVITATION_DAYS * 24)
     link = url_for("auth.reset_password", token=token, _external=True)
     send_mail(observer.user.email, _("Your Observe account"),
-              _("Hello, %(name)s!\n\nYour application to observe the elections was approved. "
-                "Set your password with this link (it works once, for 7 days):\n%(link)s\n",
-                name=observer.full_name, link=link))
+              ngettext("Hello, %(name)s!\n\nYour application to observe the elections was "
+                       "approved. Set your password with this link (it works once, for %(num)d "
+                       "day):\n%(link)s\n",
+                       "Hello, %(name)s!\n\nYour application to observe the elections was "
+                       "approved. Set your password with this link (it works once, for %(num)d "
+                       "days):\n%(link)s\n",
+                       INVITATION_DAYS, name=observer.full_name, link=link))
     return Invitation(observer, link)
 
 

@@ -1,7 +1,7 @@
 """The recruitment funnel page: counts per stage and conversion rates, as a table and a chart."""
 
 from flask import render_template, request
-from flask_babel import format_percent
+from flask_babel import format_percent, pgettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -27,7 +27,9 @@ def percent(value: float | None) -> str:
 
 
 def stage_labels() -> dict[str, str]:
-    return {"applied": _("Applied"), "approved": _("Approved"), "certified": _("Certified")}
+    return {"applied": pgettext("funnel stage", "Applied"),
+            "approved": pgettext("funnel stage", "Approved"),
+            "certified": pgettext("funnel stage", "Certified")}
 
 
 def chart(rows: list[FunnelRow]) -> dict:

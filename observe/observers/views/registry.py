@@ -2,6 +2,7 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from observe.branches.models import Branch
@@ -44,7 +45,8 @@ def _show_invitations(result) -> str | None:
     for observer, why in result.skipped:
         flash(_("%(name)s: %(why)s.", name=observer.full_name, why=why), "warning")
     if result.changed:
-        flash(_("Status changed for %(n)d observer(s).", n=len(result.changed)), "success")
+        flash(ngettext("Status changed for %(num)d observer.",
+                       "Status changed for %(num)d observers.", len(result.changed)), "success")
     if result.invitations:
         return render_template("observers/invitations.html", invitations=result.invitations)
     return None

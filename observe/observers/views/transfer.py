@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import to_user_timezone
+from flask_babel import ngettext, to_user_timezone
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -173,20 +173,24 @@ def import_preview(token: str):
                   "danger")
         else:
             if outcome.refused:
-                flash(_("Nothing was imported: %(n)d row(s) have errors.", n=outcome.invalid)
+                flash(ngettext("Nothing was imported: %(num)d row has errors.",
+                               "Nothing was imported: %(num)d rows have errors.", outcome.invalid)
                       if not preview.missing_fields else
                       _("Nothing was imported: choose the columns for the required fields."),
                       "danger")
             else:
                 _forget(token, path)
-                flash(_("%(n)d observer(s) imported into %(branch)s.", n=outcome.imported,
-                        branch=branch.name), "success")
+                flash(ngettext("%(num)d observer imported into %(branch)s.",
+                               "%(num)d observers imported into %(branch)s.", outcome.imported,
+                               branch=branch.name), "success")
                 if outcome.invalid:
-                    flash(_("%(n)d row(s) with errors were not imported.", n=outcome.invalid),
-                          "warning")
+                    flash(ngettext("%(num)d row with errors was not imported.",
+                                   "%(num)d rows with errors were not imported.",
+                                   outcome.invalid), "warning")
                 if outcome.duplicates:
-                    flash(_("%(n)d row(s) were already registered and were skipped.",
-                            n=outcome.duplicates), "info")
+                    flash(ngettext("%(num)d row was already registered and was skipped.",
+                                   "%(num)d rows were already registered and were skipped.",
+                                   outcome.duplicates), "info")
                 return redirect(url_for("observers.index"))
     return render_template("observers/import_preview.html", form=form, preview=preview,
                            branch=branch, token=token, fields=imports.FIELDS,
@@ -202,7 +206,7 @@ def _export_columns(personal: bool) -> list[tuple[str, str]]:
                 ("languages", _("Languages")), ("experience", _("Experience")),
                 ("availability", _("Availability")), ("status", _("Status")),
                 ("channel", _("Channel")), ("campaign", _("Campaign")),
-                ("applied_at", _("Applied"))]
+                ("applied_at", _("Application date"))]
     return columns
 
 
@@ -243,7 +247,7 @@ def export(fmt: str):
     rows = [[_export_value(o, key, branches) for key, _title in columns] for o in observers]
     headers = [title for _key, title in columns]
     record("observer.export", actor=current_user._get_current_object(),
-           object_type="observer", summary=_("%(n)d row(s), %(fmt)s", n=len(rows), fmt=fmt),
+           object_type="observer", summary=f"{len(rows)} {fmt}",
            after={"filters": {k: v for k, v in filters.items() if v}, "rows": len(rows),
                   "format": fmt, "personal_data": personal})
     db.session.commit()
