@@ -145,6 +145,7 @@ def authenticate(email: str, password: str) -> SignInResult:
                summary=normalize_email(email)[:200])
         return SignInResult(None)
     if user.locked_until is not None and user.locked_until > now:
+        check_password_hash(_dummy_hash(), password or "")  # same time as a real check
         record("auth.login_refused_locked", user, summary=user.email)
         return SignInResult(None, locked=True)
     if not check_password_hash(user.password_hash, password or ""):

@@ -49,11 +49,10 @@ def login():
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
         db.session.commit()
-        if result.locked:
-            flash(_("Too many failed attempts. Sign-in to this account is paused for a while; "
-                    "try again later or ask an administrator."), "danger")
-        else:
-            flash(_("The e-mail or password is not correct."), "danger")
+        # One message for every failure, locked or not: a different one for a locked account
+        # would tell a stranger that the address has an account.
+        flash(_("The e-mail or password is not correct. After several failed attempts, "
+                "signing in is paused for a few minutes."), "danger")
         return render_template("auth/login.html", form=form), 200
     return render_template("auth/login.html", form=form)
 

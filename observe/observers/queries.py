@@ -30,7 +30,8 @@ def registry_statement(user, filters: dict):
     q = (filters.get("q") or "").strip()
     if q:
         digits = "".join(ch for ch in q if ch.isdigit())
-        conditions = [Observer.full_name.ilike(f"%{q}%"), Observer.email.ilike(f"%{q}%")]
+        conditions = [Observer.full_name.icontains(q, autoescape=True),
+                      Observer.email.icontains(q, autoescape=True)]
         if len(digits) >= 4:
             conditions += [Observer.iin.contains(digits), Observer.phone.contains(digits)]
             if len(digits) == 11 and digits.startswith("8"):
@@ -43,7 +44,7 @@ def registry_statement(user, filters: dict):
     if filters.get("campaign"):
         stmt = stmt.where(Observer.campaign == filters["campaign"])
     if filters.get("city"):
-        stmt = stmt.where(Observer.city.ilike(f"%{filters['city'].strip()}%"))
+        stmt = stmt.where(Observer.city.icontains(filters["city"].strip(), autoescape=True))
     if filters.get("language"):
         # Languages are a JSON list; a text match on the quoted code works on both databases.
         stmt = stmt.where(cast(Observer.languages, String).contains(f'"{filters["language"]}"'))
@@ -59,3 +60,11 @@ def observers_by_ids(user, ids) -> list[Observer]:
         return []
     stmt = scope_to_branch(select(Observer).where(Observer.id.in_(ids)), Observer.branch_id, user)
     return list(db.session.execute(stmt.order_by(Observer.id)).scalars())
+
+
+def observer_of(user) -> Observer | None:
+    """The observer record behind a signed-in observer's account."""
+    if user is None or not user.is_authenticated:
+        return None
+    return db.session.execute(
+        select(Observer).where(Observer.user_id == user.id)).scalar_one_or_none()

@@ -18,8 +18,9 @@ def filtered_users(q: str = "", role: str = "", branch_id: str = "", status: str
     """A select() of users matching the list filters, ordered by name."""
     stmt = select(User).order_by(User.full_name, User.email)
     if q:
-        pattern = f"%{q.strip().lower()}%"
-        stmt = stmt.where(or_(User.email.ilike(pattern), User.full_name.ilike(pattern)))
+        q = q.strip()
+        stmt = stmt.where(or_(User.email.icontains(q, autoescape=True),
+                              User.full_name.icontains(q, autoescape=True)))
     if role:
         stmt = stmt.where(User.role == role)
     if branch_id and branch_id.isdigit():

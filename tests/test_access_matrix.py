@@ -1,0 +1,176 @@
+"""Who may open what: every route of the app, for every role, with the status each one gets.
+
+A route added to the app without a row here fails `test_the_matrix_covers_every_route`.
+Paths name objects in braces: {own} is the branch of the coordinator and the observer, {other}
+another branch, {user} another account, {token} a valid one-time link of a third account,
+{own_observer} and {other_observer} observer records (applicants) of those two branches.
+
+The accounts and branches are made, and each role signed in, once per backend for the whole
+matrix, so every case costs one request; no case changes them (each POST sends a form the view
+refuses, and signing out only drops that case's copy of the session cookie).
+"""
+
+import pytest
+
+from observe.auth import services as auth_services
+from observe.branches import services as branch_services
+from observe.extensions import db, limiter
+from observe.observers import services as observer_services
+from observe.observers.rules import validate_applicant
+from observe.permissions import Role
+from tests.conftest import TEST_PASSWORD, clean_database
+from tests.observers.factories import applicant_data, valid_iin
+
+ROLES = ("anonymous", "admin", "hq", "coordinator", "observer")
+LOGIN = "login"  # a 302 to the sign-in page, as an expected status
+
+# Expected status per role, in the order of ROLES.
+PUBLIC = dict.fromkeys(ROLES, 200)
+SIGNED_IN = {"anonymous": LOGIN, "admin": 200, "hq": 200, "coordinator": 200, "observer": 200}
+ADMIN_ONLY = {"anonymous": LOGIN, "admin": 200, "hq": 403, "coordinator": 403, "observer": 403}
+BRANCH_VIEWERS = {"anonymous": LOGIN, "admin": 200, "hq": 200, "coordinator": 200,
+                  "observer": 403}
+OTHER_BRANCH = {**BRANCH_VIEWERS, "coordinator": 404}
+MANAGERS = {"anonymous": LOGIN, "admin": 200, "hq": 403, "coordinator": 200, "observer": 403}
+
+
+def for_managers(status):
+    """Admin and coordinators, answered with `status` (a redirect, a refused form, a 404)."""
+    return {**MANAGERS, "admin": status, "coordinator": status}
+
+# (method, rule as in app.url_map, path to request, expected statuses)
+MATRIX = [
+    ("GET", "/", "/", SIGNED_IN),
+    ("GET", "/healthz", "/healthz", PUBLIC),
+    ("GET", "/static/<path:filename>", "/static/css/observe.css", PUBLIC),
+    ("GET", "/bootstrap/static/<path:filename>", "/bootstrap/static/css/bootstrap.min.css", PUBLIC),
+    ("GET", "/login", "/login", {**PUBLIC, "admin": 302, "hq": 302, "coordinator": 302,
+                                 "observer": 302}),
+    ("POST", "/login", "/login", {**PUBLIC, "admin": 302, "hq": 302, "coordinator": 302,
+                                  "observer": 302}),
+    ("POST", "/logout", "/logout", dict.fromkeys(ROLES, LOGIN)),
+    ("GET", "/account", "/account", SIGNED_IN),
+    ("POST", "/account", "/account", SIGNED_IN),
+    ("GET", "/reset/<token>", "/reset/{token}", PUBLIC),
+    ("POST", "/reset/<token>", "/reset/{token}", PUBLIC),
+    ("GET", "/admin/users/", "/admin/users/", ADMIN_ONLY),
+    ("GET", "/admin/users/new", "/admin/users/new", ADMIN_ONLY),
+    ("POST", "/admin/users/new", "/admin/users/new", ADMIN_ONLY),
+    ("GET", "/admin/users/<int:user_id>", "/admin/users/{user}", ADMIN_ONLY),
+    ("POST", "/admin/users/<int:user_id>", "/admin/users/{user}", ADMIN_ONLY),
+    ("POST", "/admin/users/<int:user_id>/active", "/admin/users/{user}/active",
+     {**ADMIN_ONLY, "admin": 302}),
+    ("POST", "/admin/users/<int:user_id>/reset-link", "/admin/users/{user}/reset-link",
+     ADMIN_ONLY),
+    ("GET", "/branches/", "/branches/", BRANCH_VIEWERS),
+    ("GET", "/branches/new", "/branches/new", ADMIN_ONLY),
+    ("POST", "/branches/new", "/branches/new", ADMIN_ONLY),
+    ("GET", "/branches/<int:branch_id>", "/branches/{own}", BRANCH_VIEWERS),
+    ("GET", "/branches/<int:branch_id>", "/branches/{other}", OTHER_BRANCH),
+    ("GET", "/branches/<int:branch_id>/edit", "/branches/{own}/edit", ADMIN_ONLY),
+    ("POST", "/branches/<int:branch_id>/edit", "/branches/{own}/edit", ADMIN_ONLY),
+    ("GET", "/admin/audit/", "/admin/audit/", ADMIN_ONLY),
+    ("GET", "/admin/outbox/", "/admin/outbox/", ADMIN_ONLY),
+    # Recruitment
+    ("GET", "/join", "/join", PUBLIC),
+    ("POST", "/join", "/join", PUBLIC),
+    ("GET", "/join/thanks", "/join/thanks", PUBLIC),
+    ("GET", "/recruitment/funnel", "/recruitment/funnel", BRANCH_VIEWERS),
+    ("GET", "/observers/", "/observers/", BRANCH_VIEWERS),
+    ("GET", "/observers/export.<fmt>", "/observers/export.csv", BRANCH_VIEWERS),
+    ("POST", "/observers/bulk", "/observers/bulk", for_managers(302)),
+    ("GET", "/observers/new", "/observers/new", MANAGERS),
+    ("POST", "/observers/new", "/observers/new", MANAGERS),
+    ("GET", "/observers/<int:observer_id>", "/observers/{own_observer}", BRANCH_VIEWERS),
+    ("GET", "/observers/<int:observer_id>", "/observers/{other_observer}", OTHER_BRANCH),
+    ("GET", "/observers/<int:observer_id>/edit", "/observers/{own_observer}/edit", MANAGERS),
+    ("POST", "/observers/<int:observer_id>/edit", "/observers/{own_observer}/edit", MANAGERS),
+    ("POST", "/observers/<int:observer_id>/status", "/observers/{own_observer}/status",
+     for_managers(400)),
+    ("POST", "/observers/<int:observer_id>/notes", "/observers/{own_observer}/notes",
+     for_managers(400)),
+    ("POST", "/observers/<int:observer_id>/invite", "/observers/{own_observer}/invite",
+     for_managers(302)),
+    ("GET", "/observers/import", "/observers/import", MANAGERS),
+    ("POST", "/observers/import", "/observers/import", MANAGERS),
+    ("GET", "/observers/import/<token>", "/observers/import/unknown", for_managers(404)),
+    ("POST", "/observers/import/<token>", "/observers/import/unknown", for_managers(404)),
+]
+
+CASES = [
+    pytest.param(method, path, role, expected[role], id=f"{method} {path} {role}")
+    for method, _rule, path, expected in MATRIX
+    for role in ROLES
+]
+
+
+# Refused by every form that has these fields; `active` keeps the account active.
+INVALID_FORM = {"email": "not-an-email", "full_name": "", "name": "", "password": "",
+                "active": "1"}
+
+
+@pytest.fixture(scope="module")
+def world(_session_app):
+    """One account per role, two branches, another account and a link, on a clean database."""
+    app = _session_app
+    clean_database(app)
+    limiter.reset()
+    with app.app_context():
+        own = branch_services.create_branch(region="karaganda", name="Own branch")
+        other = branch_services.create_branch(region="almaty", name="Other branch")
+        emails = {}
+        for role in Role:
+            user = auth_services.create_user(
+                email=f"{role.value}@example.org", role=role, password=TEST_PASSWORD,
+                branch=own if role.needs_branch else None)
+            emails[role.value] = user.email
+        target = auth_services.create_user(email="target@example.org", role="observer",
+                                           branch=other)
+        linked = auth_services.create_user(email="linked@example.org", role="hq")
+        token = auth_services.issue_one_time_link(linked)
+        applicants = {}
+        for number, (key, branch) in enumerate((("own_observer", own),
+                                                ("other_observer", other))):
+            clean, errors = validate_applicant(applicant_data(
+                iin=valid_iin(serial=number + 1), phone=f"+7701000000{number}",
+                email=f"applicant{number}@example.org"))
+            assert not errors, errors
+            applicants[key] = observer_services.submit_application(clean, branch)[0].id
+        db.session.commit()
+        objects = {"own": own.id, "other": other.id, "user": target.id, "token": token,
+                   **applicants}
+        db.session.remove()
+        sessions = {}
+        for role, email in emails.items():
+            client = app.test_client()
+            signed_in = client.post("/login", data={"email": email, "password": TEST_PASSWORD})
+            assert signed_in.status_code == 302
+            sessions[role] = client.get_cookie("session").value
+    yield {"app": app, "sessions": sessions, "objects": objects}
+    clean_database(app)
+
+
+@pytest.mark.parametrize("method, path, role, expected", CASES)
+def test_access(world, method, path, role, expected):
+    app = world["app"]
+    client = app.test_client()
+    if role != "anonymous":
+        client.set_cookie("session", world["sessions"][role])  # signed in once, in `world`
+    with app.app_context():
+        url = path.format(**world["objects"])
+        data = INVALID_FORM if method == "POST" else None
+        response = client.open(url, method=method, data=data)
+    if expected == LOGIN:
+        assert response.status_code == 302, response.status
+        assert response.headers["Location"].startswith("/login")
+    else:
+        assert response.status_code == expected, response.status
+
+
+def test_the_matrix_covers_every_route(app):
+    routes = {(method, rule.rule)
+              for rule in app.url_map.iter_rules()
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    covered = {(method, rule) for method, rule, _path, _expected in MATRIX}
+    assert routes - covered == set(), "routes without a row in the access matrix"
+    assert covered - routes == set(), "rows for routes the app does not have"
