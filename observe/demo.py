@@ -10,6 +10,7 @@ from observe.branches import services as branch_services
 from observe.branches.models import Branch
 from observe.extensions import db
 from observe.observers.demo import seed_observers
+from observe.training.demo import seed_training
 
 DEMO_BRANCHES = [
     dict(region="karaganda", name="Karaganda regional branch", city="Karaganda",
@@ -66,6 +67,8 @@ def seed_demo(password: str) -> None:
     db.session.flush()
     seed_observers(branches, {0: users["coordinator.karaganda@example.org"],
                               1: users["coordinator.almaty@example.org"]})
+    db.session.flush()
+    seed_training(branches, users)
     db.session.flush()
 
 

@@ -46,3 +46,17 @@ def remember_requested_language() -> None:
 
         set_locale(current_user._get_current_object(), chosen)
         db.session.commit()
+
+
+def localized(texts: dict | None) -> str:
+    """A text kept in several languages ({"ru": ..., "kk": ..., "en": ...}) in the current one.
+
+    Falls back to Russian, then to any language present, so a missing translation of content
+    (not of the interface) still shows something.
+    """
+    from flask_babel import get_locale
+
+    if not texts:
+        return ""
+    return (texts.get(str(get_locale() or "ru")) or texts.get("ru")
+            or next((text for text in texts.values() if text), ""))

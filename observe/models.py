@@ -5,6 +5,20 @@ from observe.auth.models import ApiToken, OneTimeLink, User
 from observe.branches.models import Branch
 from observe.mail.models import OutboxMessage
 from observe.observers.models import Application, Observer, ObserverNote, StatusChange
+from observe.training.models import (
+    CalendarFeed,
+    ModuleMaterial,
+    QuizAttempt,
+    QuizOption,
+    QuizQuestion,
+    Registration,
+    SessionInvitation,
+    Speaker,
+    TrainingModule,
+    TrainingSession,
+)
 
-__all__ = ["ApiToken", "Application", "AuditEntry", "Branch", "Observer", "ObserverNote",
-           "OneTimeLink", "OutboxMessage", "StatusChange", "User"]
+__all__ = ["ApiToken", "Application", "AuditEntry", "Branch", "CalendarFeed", "ModuleMaterial",
+           "Observer", "ObserverNote", "OneTimeLink", "OutboxMessage", "QuizAttempt", "QuizOption",
+           "QuizQuestion", "Registration", "SessionInvitation", "Speaker", "StatusChange",
+           "TrainingModule", "TrainingSession", "User"]

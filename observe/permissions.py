@@ -51,6 +51,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # IIN, phone and address: only for those who contact and vouch for the observer.
     "observers.personal_data": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "recruitment.funnel": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
+    "training.curriculum": frozenset({Role.ADMIN, Role.HQ}),
+    "training.sessions": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
+    "training.certify": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "training.attend": frozenset({Role.OBSERVER}),
 }
 
 
@@ -107,6 +111,16 @@ def in_scope(user, branch_id: int | None) -> bool:
     """Whether an object of the given branch is visible to the user."""
     allowed = visible_branch_ids(user)
     return allowed is None or branch_id in allowed
+
+
+def may_see_branch_item(user, branch_id: int | None) -> bool:
+    """National items (no branch) are visible to everyone; branch items as in_scope."""
+    return branch_id is None or in_scope(user, branch_id)
+
+
+def may_change_branch_item(user, branch_id: int | None) -> bool:
+    """National items are changed by national roles only; branch items by their branch too."""
+    return is_national(user) or (branch_id is not None and branch_id == user.branch_id)
 
 
 def get_or_404_in_scope(model, object_id, branch_of=lambda obj: obj.branch_id):

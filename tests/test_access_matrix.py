@@ -32,6 +32,10 @@ BRANCH_VIEWERS = {"anonymous": LOGIN, "admin": 200, "hq": 200, "coordinator": 20
                   "observer": 403}
 OTHER_BRANCH = {**BRANCH_VIEWERS, "coordinator": 404}
 MANAGERS = {"anonymous": LOGIN, "admin": 200, "hq": 403, "coordinator": 200, "observer": 403}
+CURRICULUM = {"anonymous": LOGIN, "admin": 200, "hq": 200, "coordinator": 403, "observer": 403}
+# The matrix's observer account has no observer record, so observer-only pages answer 403.
+OBSERVERS_ONLY = {"anonymous": LOGIN, "admin": 403, "hq": 403, "coordinator": 403,
+                  "observer": 403}
 
 
 def for_managers(status):
@@ -95,6 +99,105 @@ MATRIX = [
     ("POST", "/observers/import", "/observers/import", MANAGERS),
     ("GET", "/observers/import/<token>", "/observers/import/unknown", for_managers(404)),
     ("POST", "/observers/import/<token>", "/observers/import/unknown", for_managers(404)),
+    # Training: sessions ({own_session} is the coordinator's branch, {national_session} is HQ's)
+    ("GET", "/training/", "/training/", {**OBSERVERS_ONLY, "admin": 302, "hq": 302,
+                                          "coordinator": 302}),
+    ("GET", "/training/sessions/", "/training/sessions/", BRANCH_VIEWERS),
+    ("GET", "/training/sessions/new", "/training/sessions/new", BRANCH_VIEWERS),
+    ("POST", "/training/sessions/new", "/training/sessions/new", BRANCH_VIEWERS),
+    ("GET", "/training/sessions/<int:session_id>", "/training/sessions/{own_session}",
+     BRANCH_VIEWERS),
+    ("GET", "/training/sessions/<int:session_id>", "/training/sessions/{national_session}",
+     BRANCH_VIEWERS),
+    ("GET", "/training/sessions/<int:session_id>", "/training/sessions/{other_session}",
+     OTHER_BRANCH),
+    ("GET", "/training/sessions/<int:session_id>/edit", "/training/sessions/{own_session}/edit",
+     BRANCH_VIEWERS),
+    ("GET", "/training/sessions/<int:session_id>/edit",
+     "/training/sessions/{national_session}/edit", {**BRANCH_VIEWERS, "coordinator": 403}),
+    ("POST", "/training/sessions/<int:session_id>/edit", "/training/sessions/{own_session}/edit",
+     BRANCH_VIEWERS),
+    ("POST", "/training/sessions/<int:session_id>/cancel",
+     "/training/sessions/{own_session}/cancel",
+     {**BRANCH_VIEWERS, "admin": 302, "hq": 302, "coordinator": 302}),
+    ("POST", "/training/sessions/<int:session_id>/cancel",
+     "/training/sessions/{other_session}/cancel",
+     {**BRANCH_VIEWERS, "admin": 302, "hq": 302, "coordinator": 404}),
+    ("POST", "/training/sessions/<int:session_id>/invite",
+     "/training/sessions/{own_session}/invite",
+     {**BRANCH_VIEWERS, "admin": 302, "hq": 302, "coordinator": 302}),
+    ("POST", "/training/sessions/<int:session_id>/register",
+     "/training/sessions/{own_session}/register", OBSERVERS_ONLY),
+    ("POST", "/training/sessions/<int:session_id>/unregister",
+     "/training/sessions/{own_session}/unregister", OBSERVERS_ONLY),
+    ("GET", "/training/numbers", "/training/numbers", BRANCH_VIEWERS),
+    ("POST", "/training/observers/<int:observer_id>/certification",
+     "/training/observers/{own_observer}/certification", for_managers(302)),
+    ("POST", "/training/observers/<int:observer_id>/certification",
+     "/training/observers/{other_observer}/certification",
+     {**for_managers(302), "coordinator": 404}),
+    # Training: attendance
+    ("GET", "/training/sessions/<int:session_id>/attendance",
+     "/training/sessions/{own_session}/attendance", BRANCH_VIEWERS),
+    ("GET", "/training/sessions/<int:session_id>/attendance",
+     "/training/sessions/{other_session}/attendance", OTHER_BRANCH),
+    ("GET", "/training/sessions/<int:session_id>/attendance",
+     "/training/sessions/{national_session}/attendance", {**BRANCH_VIEWERS, "coordinator": 403}),
+    ("POST", "/training/sessions/<int:session_id>/attendance",
+     "/training/sessions/{own_session}/attendance",
+     {**BRANCH_VIEWERS, "admin": 302, "hq": 302, "coordinator": 302}),
+    ("POST", "/training/sessions/<int:session_id>/attendance/zoom",
+     "/training/sessions/{own_session}/attendance/zoom", BRANCH_VIEWERS),
+    ("POST", "/training/sessions/<int:session_id>/attendance/zoom/confirm",
+     "/training/sessions/{own_session}/attendance/zoom/confirm",
+     {**BRANCH_VIEWERS, "admin": 302, "hq": 302, "coordinator": 302}),
+    # Training: calendars
+    ("GET", "/training/sessions/<int:session_id>.ics", "/training/sessions/{own_session}.ics",
+     {**BRANCH_VIEWERS, "observer": 403}),
+    ("GET", "/training/sessions/<int:session_id>.ics", "/training/sessions/{other_session}.ics",
+     {**OTHER_BRANCH, "observer": 403}),
+    ("GET", "/training/calendar/<token>.ics", "/training/calendar/unknown.ics",
+     dict.fromkeys(ROLES, 404)),
+    ("POST", "/training/calendar/regenerate", "/training/calendar/regenerate", OBSERVERS_ONLY),
+    # Training: modules and quizzes
+    ("GET", "/training/modules/<int:module_id>", "/training/modules/{module}", SIGNED_IN),
+    ("GET", "/training/modules/<int:module_id>/quiz", "/training/modules/{module}/quiz",
+     OBSERVERS_ONLY),
+    ("POST", "/training/modules/<int:module_id>/quiz", "/training/modules/{module}/quiz",
+     OBSERVERS_ONLY),
+    ("GET", "/training/quiz/<int:attempt_id>", "/training/quiz/0", OBSERVERS_ONLY),
+    # Training: curriculum and speakers
+    ("GET", "/training/curriculum/", "/training/curriculum/", CURRICULUM),
+    ("GET", "/training/curriculum/new", "/training/curriculum/new", CURRICULUM),
+    ("POST", "/training/curriculum/new", "/training/curriculum/new", CURRICULUM),
+    ("GET", "/training/curriculum/<int:module_id>", "/training/curriculum/{module}", CURRICULUM),
+    ("GET", "/training/curriculum/<int:module_id>/edit", "/training/curriculum/{module}/edit",
+     CURRICULUM),
+    ("POST", "/training/curriculum/<int:module_id>/edit", "/training/curriculum/{module}/edit",
+     CURRICULUM),
+    ("POST", "/training/curriculum/<int:module_id>/materials",
+     "/training/curriculum/{module}/materials", CURRICULUM),
+    ("POST", "/training/curriculum/materials/<int:material_id>/delete",
+     "/training/curriculum/materials/0/delete", {**CURRICULUM, "admin": 404, "hq": 404}),
+    ("GET", "/training/materials/<int:material_id>", "/training/materials/{material}",
+     {**dict.fromkeys(ROLES, 302), "anonymous": LOGIN}),
+    ("GET", "/training/curriculum/<int:module_id>/questions/new",
+     "/training/curriculum/{module}/questions/new", CURRICULUM),
+    ("POST", "/training/curriculum/<int:module_id>/questions/new",
+     "/training/curriculum/{module}/questions/new", CURRICULUM),
+    ("GET", "/training/curriculum/questions/<int:question_id>/edit",
+     "/training/curriculum/questions/{question}/edit", CURRICULUM),
+    ("POST", "/training/curriculum/questions/<int:question_id>/edit",
+     "/training/curriculum/questions/{question}/edit", CURRICULUM),
+    ("POST", "/training/curriculum/questions/<int:question_id>/deactivate",
+     "/training/curriculum/questions/0/deactivate", {**CURRICULUM, "admin": 404, "hq": 404}),
+    ("GET", "/training/speakers/", "/training/speakers/", BRANCH_VIEWERS),
+    ("GET", "/training/speakers/new", "/training/speakers/new", BRANCH_VIEWERS),
+    ("POST", "/training/speakers/new", "/training/speakers/new", BRANCH_VIEWERS),
+    ("GET", "/training/speakers/<int:speaker_id>/edit", "/training/speakers/{speaker}/edit",
+     BRANCH_VIEWERS),
+    ("POST", "/training/speakers/<int:speaker_id>/edit", "/training/speakers/{speaker}/edit",
+     BRANCH_VIEWERS),
 ]
 
 CASES = [
@@ -136,9 +239,9 @@ def world(_session_app):
                 email=f"applicant{number}@example.org"))
             assert not errors, errors
             applicants[key] = observer_services.submit_application(clean, branch)[0].id
-        db.session.commit()
         objects = {"own": own.id, "other": other.id, "user": target.id, "token": token,
-                   **applicants}
+                   **applicants, **_training_world(own, other)}
+        db.session.commit()
         db.session.remove()
         sessions = {}
         for role, email in emails.items():
@@ -148,6 +251,35 @@ def world(_session_app):
             sessions[role] = client.get_cookie("session").value
     yield {"app": app, "sessions": sessions, "objects": objects}
     clean_database(app)
+
+
+def _training_world(own, other) -> dict:
+    """Sessions of both branches and a national one, a module with a material and a question."""
+    from datetime import timedelta
+
+    from observe.common.db import utcnow
+    from observe.training import curriculum_services, services
+    from observe.training.standard_modules import ensure_standard_modules
+
+    admin = auth_services.find_user_by_email("admin@example.org")
+    module = ensure_standard_modules()[0]
+    starts = utcnow() + timedelta(days=3)
+    sessions = {}
+    for key, branch in (("own_session", own), ("other_session", other),
+                        ("national_session", None)):
+        sessions[key] = services.create_session(
+            branch_id=branch.id if branch else None, title=key, online=True,
+            zoom_url="https://zoom.us/j/1", starts_at=starts, ends_at=starts + timedelta(hours=2),
+            capacity=10, min_attendance_minutes=60, actor=admin).id
+    material = curriculum_services.add_link_material(
+        module, title="Slides", url="https://example.org/slides", actor=admin)
+    question = curriculum_services.create_question(
+        module, text={"ru": "Вопрос?"}, multiple=False, actor=admin,
+        options=[{"text": {"ru": "Да"}, "is_correct": True},
+                 {"text": {"ru": "Нет"}, "is_correct": False}])
+    speaker = curriculum_services.create_speaker(name="Speaker", actor=admin)
+    return {**sessions, "module": module.id, "material": material.id,
+            "question": question.id, "speaker": speaker.id}
 
 
 @pytest.mark.parametrize("method, path, role, expected", CASES)

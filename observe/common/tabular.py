@@ -36,7 +36,7 @@ def read_table(path_or_bytes, filename: str) -> pd.DataFrame:
         raise TableError(_("The file is empty."))
     name = (filename or "").lower()
     if data.startswith(XLSX_MAGIC):
-        header, rows = _xlsx_rows(data)
+        header, rows = xlsx_rows(data)
     elif name.endswith((".xlsx", ".xlsm", ".xls")):
         raise TableError(_("This file is not a spreadsheet. Upload a CSV or XLSX file."))
     else:
@@ -44,7 +44,8 @@ def read_table(path_or_bytes, filename: str) -> pd.DataFrame:
     return _frame(header, rows)
 
 
-def _decode(data: bytes) -> str:
+def decode_text(data: bytes) -> str:
+    """Text of a CSV upload: UTF-16 with a BOM, UTF-8 (with or without BOM) or Windows-1251."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data:
@@ -58,7 +59,7 @@ def _decode(data: bytes) -> str:
 
 
 def _csv_rows(data: bytes):
-    text = _decode(data)
+    text = decode_text(data)
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = max(DELIMITERS, key=first_line.count)
     try:
@@ -85,7 +86,7 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _xlsx_rows(data: bytes):
+def xlsx_rows(data: bytes):
     """The first sheet's rows, read with calamine (openpyxl takes ~10x longer on big files)."""
     from python_calamine import CalamineError, CalamineWorkbook
 

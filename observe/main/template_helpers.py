@@ -5,7 +5,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from observe.common.phones import format_phone
-from observe.i18n import LANGUAGE_NAMES
+from observe.i18n import LANGUAGE_NAMES, localized
 from observe.permissions import ROLE_LABELS, Role, can, is_national
 
 
@@ -37,6 +37,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = local_datetime
     app.jinja_env.filters["format_date"] = lambda value, fmt="medium": format_date(value, fmt)
     app.jinja_env.filters["label_list"] = label_list
+    app.jinja_env.filters["localized"] = localized
     app.jinja_env.filters["phone"] = format_phone
     app.jinja_env.filters["role_label"] = role_label
 

@@ -7,4 +7,9 @@ from observe.observers.choices import vocabularies
 bp = Blueprint("observers", __name__)
 bp.context_processor(vocabularies)
 
-from observe.observers.views import funnel, join, registry, transfer  # noqa: E402,F401
+# Imported for their routes; plain `import` keeps views/funnel.py from shadowing the funnel
+# service as observe.observers.funnel.
+import observe.observers.views.funnel  # noqa: E402,F401
+import observe.observers.views.join  # noqa: E402,F401
+import observe.observers.views.registry  # noqa: E402,F401
+import observe.observers.views.transfer  # noqa: E402,F401

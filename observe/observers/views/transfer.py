@@ -2,13 +2,11 @@
 
 import os
 import secrets
-import time
 from pathlib import Path
 
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -30,6 +28,7 @@ from observe.audit.services import record
 from observe.branches.models import Branch
 from observe.common.db import utcnow
 from observe.common.tabular import TableError, write_csv, write_xlsx
+from observe.common.uploads import remove_stale_files, upload_dir
 from observe.extensions import db
 from observe.observers import bp, imports
 from observe.observers.choices import (
@@ -47,7 +46,6 @@ from observe.users.queries import branch_options
 
 SESSION_KEY = "observer_imports"
 KEPT_UPLOADS = 5  # pending imports remembered per session
-STALE_SECONDS = 24 * 3600
 
 
 class ImportUploadForm(FlaskForm):
@@ -78,22 +76,6 @@ def _mapping_form(columns: list[str], mapping: dict):
     return form
 
 
-def _upload_dir() -> Path:
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _remove_stale_uploads(folder: Path) -> None:
-    cutoff = time.time() - STALE_SECONDS
-    for path in folder.iterdir():
-        try:
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            continue
-
-
 def _pending() -> dict:
     return dict(session.get(SESSION_KEY) or {})
 
@@ -104,7 +86,7 @@ def _load_import(token: str):
     if not entry or entry.get("user") != current_user.id:
         abort(404)
     branch = db.session.get(Branch, entry["branch"])
-    path = _upload_dir() / f"{token}.{entry['ext']}"
+    path = upload_dir("imports") / f"{token}.{entry['ext']}"
     if branch is None or not in_scope(current_user, branch.id) or not path.exists():
         abort(404)
     return path, entry["filename"], branch
@@ -135,8 +117,8 @@ def import_upload():
         upload = form.file.data
         filename = os.path.basename(upload.filename or "")[-200:] or "import"
         ext = filename.rsplit(".", 1)[-1].lower()
-        folder = _upload_dir()
-        _remove_stale_uploads(folder)
+        folder = upload_dir("imports")
+        remove_stale_files(folder)
         token = secrets.token_hex(16)
         upload.save(folder / f"{token}.{ext}")
         pending = _pending()

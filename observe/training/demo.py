@@ -1,0 +1,104 @@
+"""Demo training: speakers, past and upcoming sessions (Zoom and offline), attendance, quizzes."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from observe.common.db import utcnow
+from observe.extensions import db
+from observe.observers.models import Observer
+from observe.training import services
+from observe.training.models import QuizAttempt, Speaker, TrainingSession
+from observe.training.standard_modules import ensure_standard_modules
+
+SPEAKERS = [
+    ("Aidar Seitkazin", "Trainer, election observer since 2015",
+     "Has trained more than a thousand observers for national and local elections."),
+    ("Saltanat Omarova", "Political scientist",
+     "Studies electoral law and the work of election commissions in Central Asia."),
+    ("Marat Zhumabayev", "Blogger", "Writes about civic participation for a young audience."),
+]
+
+
+def _speakers() -> list[Speaker]:
+    speakers = []
+    for name, role, bio in SPEAKERS:
+        speaker = db.session.execute(select(Speaker).where(Speaker.name == name)
+                                     ).scalar_one_or_none()
+        if speaker is None:
+            speaker = Speaker(name=name, role=role, bio=bio)
+            db.session.add(speaker)
+        speakers.append(speaker)
+    db.session.flush()
+    return speakers
+
+
+def _observer(email: str) -> Observer:
+    from observe.auth.models import User
+
+    return db.session.execute(select(Observer).join(User, User.id == Observer.user_id)
+                              .where(User.email == email)).scalar_one()
+
+
+def seed_training(branches, users: dict) -> None:
+    """Create the demo sessions once; attendance and quiz results follow the demo story."""
+    modules = ensure_standard_modules()
+    try:
+        from observe.training.quiz_bank import ensure_demo_questions
+    except ImportError:  # the quiz bank is optional content
+        ensure_demo_questions = None
+    if ensure_demo_questions is not None:
+        ensure_demo_questions(modules)
+    if db.session.execute(select(TrainingSession.id).limit(1)).first():
+        return
+    trainer, scientist, blogger = _speakers()
+    hq = users["hq@example.org"]
+    karaganda, almaty = branches
+    now = utcnow().replace(minute=0, second=0, microsecond=0)
+
+    def schedule(branch, title, days, covers, speakers, online=True, **place):
+        starts = now + timedelta(days=days)
+        return services.create_session(
+            branch_id=branch.id if branch else None, title=title, online=online,
+            description="", starts_at=starts, ends_at=starts + timedelta(hours=2),
+            capacity=40, min_attendance_minutes=60, modules=covers, speakers=speakers,
+            actor=hq, **({"zoom_url": "https://zoom.us/j/81234567890",
+                          "zoom_meeting_id": "812 3456 7890", "zoom_passcode": "baqyla"}
+                         if online else place))
+
+    basics = schedule(None, "Observer basics: polling day, rights and duties", -10,
+                      modules[:2], [trainer, scientist])
+    station = schedule(karaganda, "At the station: preparation, the count and the protocol", -5,
+                       modules[2:], [trainer], online=False, venue="Karaganda Youth Centre",
+                       address="Bukhar-Zhyrau Ave 47, Karaganda")
+    schedule(None, "Full course for new observers", 5, modules, [trainer, scientist, blogger])
+    schedule(almaty, "The count and the protocol: practice", 7, modules[2:], [trainer],
+             online=False, venue="Almaty NGO Hub", address="Abay Ave 115, Almaty")
+
+    people = {n: _observer(f"observer{n}@example.org") for n in range(1, 7)}
+    for number in (1, 2, 3, 4, 5, 6):
+        services.invite(basics, [people[number]], actor=hq)
+    # Past sessions took their registrations before they started; write them directly.
+    from observe.training.models import Registration
+
+    for session, numbers in ((basics, (1, 2, 4, 5, 6)), (station, (1, 2, 3))):
+        for number in numbers:
+            db.session.add(Registration(session_id=session.id, observer_id=people[number].id,
+                                        registered_at=session.starts_at - timedelta(days=2)))
+        session.seats_taken = len(numbers)
+    db.session.flush()
+    services.mark_attendance(basics, [
+        services.AttendanceMark(people[n].id, n != 6, 95 if n != 6 else 12)
+        for n in (1, 2, 4, 5, 6)], actor=hq, source="zoom")
+    services.mark_attendance(station, [
+        services.AttendanceMark(people[n].id, True, None) for n in (1, 2, 3)],
+        actor=users["coordinator.karaganda@example.org"])
+    # Quiz results: observer 1 passed two modules so far; the certified ones passed all.
+    for number, passed_modules in ((1, modules[:2]), (2, modules), (5, modules)):
+        for module in passed_modules:
+            db.session.add(QuizAttempt(observer_id=people[number].id, module_id=module.id,
+                                       question_ids=[], answers={}, language="ru",
+                                       started_at=now - timedelta(days=4),
+                                       submitted_at=now - timedelta(days=4),
+                                       score_percent=100, passed=True))
+    db.session.flush()

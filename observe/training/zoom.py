@@ -1,0 +1,307 @@
+"""Zoom's participant report: read it, add up each person's minutes, match people to observers.
+
+Zoom exports the report as CSV (sometimes re-saved as XLSX). It may start with a meeting summary
+block (its own header, one values row and a blank line) before the participants table, and one
+person has a row per connection, so reconnections are summed here. Nothing is stored: the view
+shows the result and marks attendance through `services.mark_attendance` once confirmed.
+"""
+
+import csv
+import io
+import re
+from dataclasses import asdict, dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from observe.common.tabular import XLSX_MAGIC, TableError, decode_text, normalize_header, xlsx_rows
+from observe.extensions import db
+from observe.observers.choices import Status
+from observe.observers.models import Observer
+from observe.training.models import Registration, TrainingSession
+from observe.training.services import AttendanceMark
+
+DELIMITERS = (",", ";", "\t")
+
+# Headers of the participants table as Zoom writes them (English and Russian interfaces),
+# compared after normalize_header (case, spaces and punctuation ignored). Only exact matches
+# count: the summary block's "Participants" column must not pass for a name column.
+NAME_HEADERS = ("Name (Original Name)", "Name", "Participant", "Participant Name",
+                "Display Name", "Имя (настоящее имя)", "Имя (исходное имя)", "Имя",
+                "Участник", "Имя участника", "Аты (шын аты)", "Қатысушы")
+EMAIL_HEADERS = ("User Email", "Email", "E-mail", "Participant Email",
+                 "Электронная почта пользователя", "Электронная почта",
+                 "Адрес электронной почты пользователя", "Эл. почта", "Пайдаланушының эл. поштасы")
+DURATION_HEADERS = ("Duration (Minutes)", "Duration", "Total Duration (Minutes)",
+                    "Time in Session (minutes)", "Продолжительность (минуты)",
+                    "Продолжительность (мин)", "Продолжительность", "Длительность (минуты)",
+                    "Длительность", "Ұзақтығы (минут)", "Ұзақтығы")
+
+_NAME_KEYS = {normalize_header(h) for h in NAME_HEADERS}
+_EMAIL_KEYS = {normalize_header(h) for h in EMAIL_HEADERS}
+_DURATION_KEYS = {normalize_header(h) for h in DURATION_HEADERS}
+
+# "Aigerim Serikova (Айгерим Серикова)" or "Aigerim (Aigerim's iPhone)": the name before it.
+_TRAILING_PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
+_PUNCTUATION = re.compile(r"[^\w\s]|_", re.UNICODE)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def normalize_name(text: str) -> str:
+    """A name for comparing: case folded, ё as е, punctuation dropped, single spaces."""
+    text = str(text or "").casefold().replace("ё", "е")
+    return " ".join(_PUNCTUATION.sub("", text).split())
+
+
+def display_name(raw: str) -> str:
+    """Zoom's "Name (Original Name)" cell without the parenthetical."""
+    raw = " ".join(str(raw or "").split())
+    stripped = _TRAILING_PARENTHESIS.sub("", raw)
+    return stripped or raw
+
+
+@dataclass
+class ZoomParticipant:
+    """One person of the report: their rows taken together."""
+
+    name: str
+    email: str
+    minutes: int
+    lines: list[int] = field(default_factory=list)  # spreadsheet lines of their rows
+
+    @property
+    def key(self) -> str:
+        return normalize_name(self.name)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ZoomParticipant":
+        return cls(name=str(data.get("name") or ""), email=str(data.get("email") or ""),
+                   minutes=int(data.get("minutes") or 0),
+                   lines=[int(n) for n in data.get("lines") or []])
+
+
+def _rows(data: bytes, filename: str) -> list[list[str]]:
+    """Every row of the file (a list of candidate parses for CSV, one per delimiter)."""
+    if not data.strip():
+        raise TableError(_("The file is empty."))
+    if data.startswith(XLSX_MAGIC):
+        header, rows = xlsx_rows(data)
+        return [[header, *rows]]
+    if (filename or "").lower().endswith((".xlsx", ".xlsm", ".xls")):
+        raise TableError(_("This file is not a spreadsheet. Upload a CSV or XLSX file."))
+    text = decode_text(data)
+    parses = []
+    for delimiter in DELIMITERS:
+        if delimiter not in text:
+            continue
+        try:
+            parses.append(list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
+        except csv.Error:
+            continue
+    if not parses:
+        raise TableError(_("No participants table was found in the file. Upload the "
+                           "participant report exported from Zoom."))
+    return parses
+
+
+def _find_header(rows: list[list[str]]):
+    """(row index, name column, e-mail column or None, duration column) of the table header."""
+    for index, row in enumerate(rows):
+        keys = [normalize_header(cell) for cell in row]
+        name = next((i for i, k in enumerate(keys) if k in _NAME_KEYS), None)
+        duration = next((i for i, k in enumerate(keys) if k in _DURATION_KEYS), None)
+        if name is None or duration is None:
+            continue
+        email = next((i for i, k in enumerate(keys) if k in _EMAIL_KEYS), None)
+        return index, name, email, duration
+    return None
+
+
+def _minutes(text: str) -> int:
+    text = str(text or "").strip().replace(",", ".").replace("\xa0", "")
+    try:
+        value = float(text)
+    except ValueError:
+        return 0
+    return max(0, round(value))
+
+
+def _cell(row: list[str], index: int | None) -> str:
+    if index is None or index >= len(row):
+        return ""
+    return str(row[index] or "").strip()
+
+
+def parse_zoom_report(data: bytes, filename: str) -> list["ZoomParticipant"]:
+    """The people of a Zoom participant report (CSV or XLSX), each with their minutes summed.
+
+    Rows are grouped by e-mail when the row has one, else by the normalised name; a name-only
+    group whose name belongs to exactly one e-mail group (the same person joining once from a
+    signed-in laptop and once from a phone) is added to it. Raises TableError for a file that
+    is empty, not text, or has no participants table.
+    """
+    found = None
+    for rows in _rows(data, filename):
+        header = _find_header(rows)
+        if header is not None:
+            found = rows, header
+            break
+    if found is None:
+        raise TableError(_("No participants table was found in the file. Upload the "
+                           "participant report exported from Zoom."))
+    rows, (start, name_col, email_col, duration_col) = found
+    groups: dict[str, ZoomParticipant] = {}
+    for index in range(start + 1, len(rows)):
+        row = rows[index]
+        name = display_name(_cell(row, name_col))
+        email = _cell(row, email_col).casefold()
+        if not _EMAIL.match(email):
+            email = ""
+        if not name and not email:
+            continue  # a blank line, or the end of the table
+        key = f"email:{email}" if email else f"name:{normalize_name(name)}"
+        person = groups.get(key)
+        if person is None:
+            person = groups[key] = ZoomParticipant(name=name, email=email, minutes=0)
+        elif not person.name and name:
+            person.name = name
+        person.minutes += _minutes(_cell(row, duration_col))
+        person.lines.append(index + 1)
+    if not groups:
+        raise TableError(_("The participants table of the file is empty."))
+    by_email_name: dict[str, list[str]] = {}
+    for key, person in groups.items():
+        if key.startswith("email:"):
+            by_email_name.setdefault(person.key, []).append(key)
+    for key in [k for k in groups if k.startswith("name:")]:
+        targets = by_email_name.get(key[len("name:"):], [])
+        if len(targets) == 1:
+            alone = groups.pop(key)
+            target = groups[targets[0]]
+            target.minutes += alone.minutes
+            target.lines = sorted(target.lines + alone.lines)
+    return sorted(groups.values(), key=lambda p: (p.lines[0], p.name))
+
+
+@dataclass
+class MatchedAttendee:
+    """An observer found in the report, with the report's people taken as them."""
+
+    observer: Observer
+    participants: list[ZoomParticipant]
+    minutes: int
+    attended: bool
+    registered: bool
+    by_hand: bool = False
+
+    @property
+    def participant(self) -> ZoomParticipant:
+        return self.participants[0]
+
+
+@dataclass
+class ZoomMatch:
+    """The report set against the session: who was found, who was not, who did not come."""
+
+    session: TrainingSession
+    matched: list[MatchedAttendee]
+    unmatched: list[tuple[int, ZoomParticipant]]  # (position in the report, participant)
+    absent: list[Observer]  # registered, not in the report: to be marked absent
+    eligible: list[Observer]  # everyone who may be matched to a row by hand
+
+    def marks(self) -> list[AttendanceMark]:
+        """Attendance marks for mark_attendance: the matched with minutes, the absent with 0."""
+        return ([AttendanceMark(m.observer.id, m.attended, m.minutes) for m in self.matched]
+                + [AttendanceMark(o.id, False, 0) for o in self.absent])
+
+
+def eligible_observers(session: TrainingSession) -> tuple[list[Observer], set[int]]:
+    """Who may attend: the session's registered observers first, then approved and certified
+    observers of its branch (of every branch for a national session). Also the registered ids.
+    """
+    registered = [r.observer for r in db.session.execute(
+        select(Registration).options(selectinload(Registration.observer)
+                                     .selectinload(Observer.user))
+        .where(Registration.session_id == session.id, Registration.cancelled_at.is_(None))
+    ).scalars()]
+    registered.sort(key=lambda o: normalize_name(o.full_name))
+    registered_ids = {o.id for o in registered}
+    stmt = (select(Observer).options(selectinload(Observer.user))
+            .where(Observer.status.in_([Status.APPROVED.value, Status.CERTIFIED.value]))
+            .order_by(Observer.full_name, Observer.id))
+    if session.branch_id is not None:
+        stmt = stmt.where(Observer.branch_id == session.branch_id)
+    others = [o for o in db.session.execute(stmt).scalars() if o.id not in registered_ids]
+    return registered + others, registered_ids
+
+
+def _name_keys(full_name: str) -> set[str]:
+    """An observer's name in any word order; without the patronymic too ("Surname Name")."""
+    words = normalize_name(full_name).split()
+    keys = {" ".join(sorted(words))} if words else set()
+    if len(words) >= 3:
+        keys.add(" ".join(sorted(words[:2])))
+    return keys
+
+
+def _unique(candidates: list[Observer], registered_ids: set[int]) -> Observer | None:
+    """The one candidate, preferring registered observers; None when it is ambiguous."""
+    distinct = list({o.id: o for o in candidates}.values())
+    registered = [o for o in distinct if o.id in registered_ids]
+    pool = registered or distinct
+    return pool[0] if len(pool) == 1 else None
+
+
+def match_participants(session: TrainingSession, participants: list[ZoomParticipant],
+                       manual: dict[int, Observer] | None = None) -> ZoomMatch:
+    """Match the report's people to observers: by e-mail, then by name in any word order.
+
+    `manual` maps positions in `participants` to observers chosen by hand; they override the
+    automatic match. Several rows taken as one observer have their minutes added up.
+    """
+    eligible, registered_ids = eligible_observers(session)
+    by_email: dict[str, list[Observer]] = {}
+    by_name: dict[str, list[Observer]] = {}
+    for observer in eligible:
+        emails = {(observer.email or "").strip().casefold()}
+        if observer.user is not None:
+            emails.add((observer.user.email or "").strip().casefold())
+        for email in emails - {""}:
+            by_email.setdefault(email, []).append(observer)
+        for key in _name_keys(observer.full_name):
+            by_name.setdefault(key, []).append(observer)
+    manual = manual or {}
+    found: dict[int, MatchedAttendee] = {}
+    unmatched: list[tuple[int, ZoomParticipant]] = []
+    for position, person in enumerate(participants):
+        observer, by_hand = manual.get(position), position in manual
+        if observer is None and person.email:
+            observer = _unique(by_email.get(person.email.casefold(), []), registered_ids)
+        if observer is None:
+            words = person.key.split()
+            for key in (" ".join(sorted(words)),
+                        " ".join(sorted(words[:2])) if len(words) >= 3 else ""):
+                if key and (observer := _unique(by_name.get(key, []), registered_ids)):
+                    break
+        if observer is None:
+            unmatched.append((position, person))
+            continue
+        entry = found.get(observer.id)
+        if entry is None:
+            found[observer.id] = MatchedAttendee(
+                observer=observer, participants=[person], minutes=person.minutes,
+                attended=False, registered=observer.id in registered_ids, by_hand=by_hand)
+        else:
+            entry.participants.append(person)
+            entry.minutes += person.minutes
+            entry.by_hand = entry.by_hand or by_hand
+    matched = sorted(found.values(), key=lambda m: normalize_name(m.observer.full_name))
+    for entry in matched:
+        entry.attended = entry.minutes >= session.min_attendance_minutes
+    absent = [o for o in eligible if o.id in registered_ids and o.id not in found]
+    return ZoomMatch(session=session, matched=matched, unmatched=unmatched, absent=absent,
+                     eligible=eligible)
