@@ -27,7 +27,7 @@ run: install translations
 	$(FLASK) seed-demo --password '$(DEMO_PASSWORD)'
 	@echo ""
 	@echo "Observe is starting at http://$(HOST):$(PORT)/  (sign in with any demo account above;"
-	@echo "password: $(DEMO_PASSWORD)). Stop with Ctrl+C."
+	@echo "password: $(DEMO_PASSWORD)). Volunteers apply at http://$(HOST):$(PORT)/join. Stop with Ctrl+C."
 	@echo ""
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -45,6 +45,9 @@ def login():
         result = services.authenticate(form.email.data, form.password.data)
         if result.user is not None:
             login_user(result.user)
+            # A language picked on the sign-in page wins and is remembered; else the saved one.
+            if session.get("lang") in current_app.config["LANGUAGES"]:
+                services.set_locale(result.user, session["lang"])
             session["lang"] = result.user.locale
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))

@@ -1,7 +1,8 @@
 """Names every template can use: permissions, languages and local-time formatting."""
 
+from babel.dates import format_skeleton
 from flask import Flask, request, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, to_user_timezone
 from flask_login import current_user
 
 from observe.common.phones import format_phone
@@ -23,8 +24,31 @@ def role_label(role: str) -> str:
 
 
 def local_datetime(value, fmt: str = "medium") -> str:
-    """A stored UTC time shown in Asia/Almaty, in the interface language."""
-    return format_datetime(value, fmt) if value else ""
+    """A stored UTC time shown in Asia/Almaty, in the interface language.
+
+    "medium" is the date and hours:minutes (CLDR's medium format shows seconds, which nobody
+    plans a meeting by); "time" is hours:minutes alone; anything else goes to Flask-Babel.
+    """
+    if not value:
+        return ""
+    locale = get_locale()
+    local = to_user_timezone(value)
+    time_part = format_skeleton("Hm", local, locale=locale)
+    if fmt == "time":
+        return time_part
+    if fmt == "medium":
+        date_part = format_skeleton("yMMMd", local, locale=locale)
+        return locale.datetime_formats["medium"].replace("{1}", date_part).replace("{0}",
+                                                                                   time_part)
+    return format_datetime(value, fmt)
+
+
+def time_range(start, end) -> str:
+    """"1 Dec 2026, 18:00–20:00", or both full dates when the range spans days."""
+    if not start or not end:
+        return local_datetime(start)
+    same_day = to_user_timezone(start).date() == to_user_timezone(end).date()
+    return f"{local_datetime(start)}–{local_datetime(end, 'time' if same_day else 'medium')}"
 
 
 def label_list(values, labels: dict) -> str:
@@ -35,6 +59,7 @@ def label_list(values, labels: dict) -> str:
 def register(app: Flask) -> None:
     """Expose the helpers to Jinja."""
     app.jinja_env.filters["localtime"] = local_datetime
+    app.jinja_env.globals["time_range"] = time_range
     app.jinja_env.filters["format_date"] = lambda value, fmt="medium": format_date(value, fmt)
     app.jinja_env.filters["label_list"] = label_list
     app.jinja_env.filters["localized"] = localized

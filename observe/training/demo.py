@@ -54,10 +54,12 @@ def seed_training(branches, users: dict) -> None:
     trainer, scientist, blogger = _speakers()
     hq = users["hq@example.org"]
     karaganda, almaty = branches
-    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    now = utcnow()
+    # Sessions in the evening, 18:00 in Kazakhstan (13:00 UTC), when volunteers are free.
+    evening = now.replace(hour=13, minute=0, second=0, microsecond=0)
 
     def schedule(branch, title, days, covers, speakers, online=True, **place):
-        starts = now + timedelta(days=days)
+        starts = evening + timedelta(days=days)
         return services.create_session(
             branch_id=branch.id if branch else None, title=title, online=online,
             description="", starts_at=starts, ends_at=starts + timedelta(hours=2),

@@ -269,8 +269,17 @@ def test_language_from_the_url_is_saved_on_the_user_and_remembered(app, client, 
     assert html_lang(client.get("/")) == "kk"
     # A new session on another device starts in the saved language.
     other_device = app.test_client()
-    sign_in(other_device, user.email)
+    other_device.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
     assert html_lang(other_device.get("/account")) == "kk"
+
+
+def test_language_chosen_on_the_sign_in_page_is_kept_and_saved(client, make_user):
+    user = make_user("observer")
+    assert reload(user).locale == "ru"
+    client.get("/login?lang=kk")
+    client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
+    assert html_lang(client.get("/")) == "kk"
+    assert reload(user).locale == "kk"
 
 
 def test_anonymous_language_choice_is_kept_in_the_session(client):
