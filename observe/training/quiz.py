@@ -4,7 +4,7 @@ import random
 import uuid
 from dataclasses import dataclass, field
 
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -82,8 +82,11 @@ def start_attempt(observer: Observer, module: TrainingModule) -> QuizAttempt:
         db.session.flush()
         return attempt
     if submitted_count(observer, module) >= module.max_attempts:
-        raise TrainingError(_("You have used all %(n)d attempts at this quiz. Your coordinator "
-                              "can advise you on what to do next.", n=module.max_attempts))
+        raise TrainingError(ngettext(
+            "You have used your %(num)d attempt at this quiz. Your coordinator can advise you "
+            "on what to do next.",
+            "You have used all %(num)d attempts at this quiz. Your coordinator can advise you "
+            "on what to do next.", module.max_attempts))
     pool = active_question_ids(module)
     if not pool:
         raise TrainingError(_("This module has no quiz yet."))

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import and_, func, select, update
 
 from observe.audit.services import record, snapshot
@@ -70,8 +71,10 @@ def update_session(session: TrainingSession, *, modules=None, speakers=None, act
     _check_session(merged)
     taken = active_registration_count(session)
     if merged["capacity"] < taken:
-        raise TrainingError(_("%(n)d observers are registered already; the capacity cannot be "
-                              "lower.", n=taken), "capacity")
+        raise TrainingError(ngettext(
+            "%(num)d observer is registered already; the capacity cannot be lower.",
+            "%(num)d observers are registered already; the capacity cannot be lower.", taken),
+            "capacity")
     before = snapshot(session, TrainingSession.AUDITED_FIELDS)
     for name in SESSION_FIELDS:
         setattr(session, name, merged[name])
