@@ -60,9 +60,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from observe.assignments import bp as assignments_bp
     from observe.audit import bp as audit_bp
     from observe.auth import bp as auth_bp
     from observe.branches import bp as branches_bp
+    from observe.elections import bp as elections_bp
     from observe.mail import bp as mail_bp
     from observe.main import bp as main_bp
     from observe.observers import bp as observers_bp
@@ -70,7 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from observe.users import bp as users_bp
 
     for blueprint in (main_bp, auth_bp, users_bp, branches_bp, audit_bp, mail_bp, observers_bp,
-                      training_bp):
+                      training_bp, elections_bp, assignments_bp):
         app.register_blueprint(blueprint)
 
 

@@ -71,6 +71,17 @@ class Config:
     # Public recruitment form: submissions allowed from one address.
     JOIN_RATE_LIMIT = os.environ.get("JOIN_RATE_LIMIT", "10 per hour")
 
+    # At most this many observers of a role per station and shift ("role=N,..."; others unlimited).
+    ASSIGNMENT_LIMITS = os.environ.get("ASSIGNMENT_LIMITS", "stationary=1")
+
+    # The association that signs the observers' mandate letters (its letterhead and signatory).
+    ASSOCIATION_NAME = os.environ.get("ASSOCIATION_NAME", "Public Association «Observe Demo»")
+    ASSOCIATION_ADDRESS = os.environ.get("ASSOCIATION_ADDRESS", "")
+    ASSOCIATION_BIN = os.environ.get("ASSOCIATION_BIN", "")
+    ASSOCIATION_PHONE = os.environ.get("ASSOCIATION_PHONE", "")
+    ASSOCIATION_EMAIL = os.environ.get("ASSOCIATION_EMAIL", "")
+    ASSOCIATION_CHAIR = os.environ.get("ASSOCIATION_CHAIR", "")
+
     # Behind a reverse proxy, trust this many X-Forwarded-* hops (0 when serving directly).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
     FORCE_HTTPS = False

@@ -4,10 +4,12 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from observe.assignments.demo import seed_assignments
 from observe.auth import services as auth_services
 from observe.auth.models import User
 from observe.branches import services as branch_services
 from observe.branches.models import Branch
+from observe.elections.demo import seed_election
 from observe.extensions import db
 from observe.observers.demo import seed_observers
 from observe.training.demo import seed_training
@@ -69,6 +71,8 @@ def seed_demo(password: str) -> None:
                               1: users["coordinator.almaty@example.org"]})
     db.session.flush()
     seed_training(branches, users)
+    db.session.flush()
+    seed_assignments(seed_election())
     db.session.flush()
 
 

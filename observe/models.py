@@ -1,8 +1,10 @@
 """Every feature's models, imported for Alembic and `flask shell`."""
 
+from observe.assignments.models import Assignment
 from observe.audit.models import AuditEntry
 from observe.auth.models import ApiToken, OneTimeLink, User
 from observe.branches.models import Branch
+from observe.elections.models import Contest, ContestChoice, Election, PollingStation
 from observe.mail.models import OutboxMessage
 from observe.observers.models import Application, Observer, ObserverNote, StatusChange
 from observe.training.models import (
@@ -18,7 +20,8 @@ from observe.training.models import (
     TrainingSession,
 )
 
-__all__ = ["ApiToken", "Application", "AuditEntry", "Branch", "CalendarFeed", "ModuleMaterial",
+__all__ = ["ApiToken", "Application", "Assignment", "AuditEntry", "Branch", "Contest",
+           "ContestChoice", "Election", "PollingStation", "CalendarFeed", "ModuleMaterial",
            "Observer", "ObserverNote", "OneTimeLink", "OutboxMessage", "QuizAttempt", "QuizOption",
            "QuizQuestion", "Registration", "SessionInvitation", "Speaker", "StatusChange",
            "TrainingModule", "TrainingSession", "User"]

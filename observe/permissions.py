@@ -55,6 +55,11 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "training.sessions": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
     "training.certify": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "training.attend": frozenset({Role.OBSERVER}),
+    "elections.view": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
+    "elections.manage": frozenset({Role.ADMIN, Role.HQ}),
+    "assignments.view": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
+    "assignments.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
+    "assignments.own": frozenset({Role.OBSERVER}),
 }
 
 

@@ -11,6 +11,7 @@ from itertools import count
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -135,7 +136,9 @@ def app(_session_app):
     """The app with an app context pushed and an empty database."""
     clean_database(_session_app)
     limiter.reset()
-    with _session_app.app_context():
+    # Services called straight from a test speak English (the msgids tests match on); requests
+    # get their own `g` (FreshGlobalsClient), so pages still choose their language as served.
+    with _session_app.app_context(), force_locale("en"):
         yield _session_app
         db.session.rollback()
         db.session.remove()
@@ -253,6 +256,62 @@ def make_applicant(app):
                 else:
                     services.change_status([observer], status, actor=actor,
                                            reason=reason or "test reason")
+        db.session.commit()
+        return observer
+
+    return factory
+
+
+_station_numbers = count(1)
+
+
+@pytest.fixture
+def make_election(app):
+    """An election in planning, polling day a month ahead, with the default hours."""
+    from datetime import timedelta
+
+    from observe.common.db import utcnow
+    from observe.elections.models import Election
+
+    def factory(**overrides):
+        fields = dict(name="Mazhilis and maslikhat elections",
+                      polling_day=(utcnow() + timedelta(days=30)).date())
+        fields.update(overrides)
+        election = Election(**fields)
+        db.session.add(election)
+        db.session.commit()
+        return election
+
+    return factory
+
+
+@pytest.fixture
+def make_station(app):
+    """A polling station of an election (region Karaganda unless given)."""
+    from observe.elections.models import PollingStation
+
+    def factory(election, **overrides):
+        fields = dict(election_id=election.id, number=str(next(_station_numbers)),
+                      region="karaganda", district="Kazybek Bi district",
+                      address="Erubaeva St 1", registered_voters=1500)
+        fields.update(overrides)
+        station = PollingStation(**fields)
+        db.session.add(station)
+        db.session.commit()
+        return station
+
+    return factory
+
+
+@pytest.fixture
+def make_certified(app, make_user, make_applicant):
+    """A certified observer with an account (password TEST_PASSWORD) in the given branch."""
+
+    def factory(branch, status="certified", **overrides):
+        user = make_user("observer", branch=branch)
+        observer = make_applicant(branch, "applied", **overrides)
+        observer.user = user
+        observer.status = status
         db.session.commit()
         return observer
 

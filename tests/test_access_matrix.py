@@ -198,6 +198,73 @@ MATRIX = [
      BRANCH_VIEWERS),
     ("POST", "/training/speakers/<int:speaker_id>/edit", "/training/speakers/{speaker}/edit",
      BRANCH_VIEWERS),
+    # Elections and polling stations ({station} is in the coordinator's region)
+    ("GET", "/elections/", "/elections/", BRANCH_VIEWERS),
+    ("GET", "/elections/new", "/elections/new", CURRICULUM),
+    ("POST", "/elections/new", "/elections/new", CURRICULUM),
+    ("GET", "/elections/<int:election_id>", "/elections/{election}", BRANCH_VIEWERS),
+    ("GET", "/elections/<int:election_id>/edit", "/elections/{election}/edit", CURRICULUM),
+    ("POST", "/elections/<int:election_id>/edit", "/elections/{election}/edit", CURRICULUM),
+    ("POST", "/elections/<int:election_id>/contests", "/elections/{election}/contests",
+     CURRICULUM),
+    ("GET", "/elections/contests/<int:contest_id>/edit", "/elections/contests/0/edit",
+     {**CURRICULUM, "admin": 404, "hq": 404}),
+    ("POST", "/elections/contests/<int:contest_id>/edit", "/elections/contests/0/edit",
+     {**CURRICULUM, "admin": 404, "hq": 404}),
+    ("POST", "/elections/contests/<int:contest_id>/delete", "/elections/contests/0/delete",
+     {**CURRICULUM, "admin": 404, "hq": 404}),
+    ("GET", "/elections/<int:election_id>/stations", "/elections/{election}/stations",
+     BRANCH_VIEWERS),
+    ("GET", "/elections/stations/<int:station_id>/edit", "/elections/stations/{station}/edit",
+     CURRICULUM),
+    ("POST", "/elections/stations/<int:station_id>/edit", "/elections/stations/{station}/edit",
+     CURRICULUM),
+    ("GET", "/elections/<int:election_id>/stations/import",
+     "/elections/{election}/stations/import", CURRICULUM),
+    ("POST", "/elections/<int:election_id>/stations/import",
+     "/elections/{election}/stations/import", CURRICULUM),
+    ("GET", "/elections/<int:election_id>/stations/import/<token>",
+     "/elections/{election}/stations/import/nope", {**CURRICULUM, "admin": 404, "hq": 404}),
+    ("POST", "/elections/<int:election_id>/stations/import/<token>",
+     "/elections/{election}/stations/import/nope", {**CURRICULUM, "admin": 404, "hq": 404}),
+    # Assignments: the board, coverage and the observer's own page
+    ("GET", "/assignments/", "/assignments/", BRANCH_VIEWERS),
+    ("GET", "/assignments/<int:election_id>", "/assignments/{election}", BRANCH_VIEWERS),
+    # An admin without ?branch_id= is sent to the board's branch chooser.
+    ("GET", "/assignments/<int:election_id>/assign", "/assignments/{election}/assign",
+     {**MANAGERS, "admin": 302}),
+    ("POST", "/assignments/<int:election_id>/assign", "/assignments/{election}/assign",
+     {**MANAGERS, "admin": 302}),
+    ("GET", "/assignments/item/<int:assignment_id>/edit", "/assignments/item/{assignment}/edit",
+     MANAGERS),
+    ("POST", "/assignments/item/<int:assignment_id>/edit", "/assignments/item/{assignment}/edit",
+     MANAGERS),
+    # Id 0: a valid POST to a real assignment would withdraw it for the cases after it.
+    ("POST", "/assignments/item/<int:assignment_id>/withdraw", "/assignments/item/0/withdraw",
+     for_managers(404)),
+    ("GET", "/assignments/<int:election_id>/coverage", "/assignments/{election}/coverage",
+     BRANCH_VIEWERS),
+    ("GET", "/assignments/<int:election_id>/roster.<fmt>", "/assignments/{election}/roster.csv",
+     BRANCH_VIEWERS),
+    ("GET", "/assignments/mine", "/assignments/mine", OBSERVERS_ONLY),
+    ("POST", "/assignments/mine/<int:assignment_id>/confirm",
+     "/assignments/mine/{assignment}/confirm", OBSERVERS_ONLY),
+    ("POST", "/assignments/mine/<int:assignment_id>/decline",
+     "/assignments/mine/{assignment}/decline", OBSERVERS_ONLY),
+    # Assignments: auto-assignment and mandate letters ({assignment} is the coordinator's)
+    ("GET", "/assignments/<int:election_id>/auto", "/assignments/{election}/auto", MANAGERS),
+    ("POST", "/assignments/<int:election_id>/auto", "/assignments/{election}/auto",
+     for_managers(302)),
+    ("GET", "/assignments/mandates/<int:assignment_id>", "/assignments/mandates/{assignment}",
+     MANAGERS),
+    ("GET", "/assignments/mandates/<int:assignment_id>.pdf",
+     "/assignments/mandates/{assignment}.pdf", MANAGERS),
+    ("GET", "/assignments/<int:election_id>/mandates", "/assignments/{election}/mandates",
+     MANAGERS),
+    ("GET", "/assignments/<int:election_id>/mandates.pdf", "/assignments/{election}/mandates.pdf",
+     MANAGERS),
+    ("GET", "/assignments/mine/<int:assignment_id>/mandate.pdf",
+     "/assignments/mine/{assignment}/mandate.pdf", {**OBSERVERS_ONLY, "observer": 404}),
 ]
 
 CASES = [
@@ -279,7 +346,35 @@ def _training_world(own, other) -> dict:
                  {"text": {"ru": "Нет"}, "is_correct": False}])
     speaker = curriculum_services.create_speaker(name="Speaker", actor=admin)
     return {**sessions, "module": module.id, "material": material.id,
-            "question": question.id, "speaker": speaker.id}
+            "question": question.id, "speaker": speaker.id, **_election_world(own)}
+
+
+def _election_world(own) -> dict:
+    """An election with a station in the coordinator's region and one active assignment there."""
+    from datetime import date
+
+    from observe.assignments.services import Proposal, assign_observer
+    from observe.elections.models import Election, PollingStation
+    from observe.observers.models import Observer
+
+    election = Election(name="Elections", polling_day=date(2030, 3, 15))
+    db.session.add(election)
+    db.session.flush()
+    station = PollingStation(election_id=election.id, number="1", region=own.region,
+                             district="Centre", address="Main St 1")
+    spare = PollingStation(election_id=election.id, number="2", region=own.region,
+                           district="Centre", address="Main St 2")
+    db.session.add_all([station, spare])
+    clean, errors = validate_applicant(applicant_data(
+        iin=valid_iin(serial=9), phone="+77010000009", email="assigned@example.org"))
+    assert not errors, errors
+    observer = observer_services.submit_application(clean, own)[0]
+    observer.status = "certified"
+    db.session.flush()
+    coordinator = auth_services.find_user_by_email("coordinator@example.org")
+    assignment = assign_observer(Proposal(db.session.get(Observer, observer.id), station,
+                                          "stationary", "full_day"), actor=coordinator)
+    return {"election": election.id, "station": spare.id, "assignment": assignment.id}
 
 
 @pytest.mark.parametrize("method, path, role, expected", CASES)

@@ -1,0 +1,1 @@
+"""Assignment pages: the board, the observer's own page, coverage, auto-assignment, mandates."""
