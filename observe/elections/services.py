@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from observe.audit.services import record, snapshot
 from observe.branches.regions import REGIONS
+from observe.common.db import utcnow
 from observe.elections.models import Contest, ContestChoice, Election, PollingStation
 from observe.extensions import db
 
@@ -276,3 +277,14 @@ def update_station(station: PollingStation, *, actor, **fields) -> PollingStatio
                before={k: v for k, v in before.items() if after[k] != v},
                after={k: v for k, v in after.items() if before[k] != v})
     return station
+
+
+def next_polling_day(today: date | None = None) -> date | None:
+    """Polling day of the next election not yet closed (today's counts), if any is planned."""
+    from sqlalchemy import func, select
+
+    from observe.elections.models import Election
+
+    today = today or utcnow().date()
+    return db.session.scalar(select(func.min(Election.polling_day)).where(
+        Election.polling_day >= today, Election.status != "closed"))

@@ -71,11 +71,10 @@ def age_on(birth_date: date, day: date) -> int:
 
 
 def reference_day() -> date:
-    """The day the minimum age applies on: polling day of the next election, or today.
+    """The day the minimum age applies on: polling day of the next election, or today."""
+    from observe.elections.services import next_polling_day
 
-    Elections arrive with a later feature; until then the rule uses today's date.
-    """
-    return utcnow().date()
+    return next_polling_day() or utcnow().date()
 
 
 def clean_birth_date(birth_date: date | None, on: date | None = None) -> date:

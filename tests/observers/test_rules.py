@@ -133,7 +133,7 @@ def test_leap_day_birthday_turns_eighteen_on_the_first_of_march():
         clean_birth_date(date(2008, 2, 29), on=date(2026, 2, 28))
 
 
-def test_age_is_checked_against_today_by_default():
+def test_age_is_checked_against_today_by_default(app):
     today = rules.reference_day()
     assert clean_birth_date(date(today.year - 30, 1, 1)) == date(today.year - 30, 1, 1)
     with pytest.raises(RuleError, match="at least 18"):
@@ -157,3 +157,21 @@ def test_phone_numbers_are_normalised_to_e164(raw):
 def test_garbage_phone_numbers_are_rejected(raw):
     with pytest.raises(RuleError):
         clean_phone(raw)
+
+
+def test_the_age_rule_uses_the_next_polling_day(app, make_election):
+    from datetime import timedelta
+
+    from observe.common.db import utcnow
+    from observe.observers.rules import reference_day
+
+    today = utcnow().date()
+    assert reference_day() == today
+    make_election(polling_day=today + timedelta(days=40), status="closed")
+    make_election(polling_day=today + timedelta(days=60))
+    make_election(polling_day=today + timedelta(days=90))
+    assert reference_day() == today + timedelta(days=60)
+    # Someone turning 18 in 50 days may apply for the election in 60 days.
+    birthday = today + timedelta(days=50)
+    born = birthday.replace(year=birthday.year - 18)
+    assert clean_birth_date(born) == born
