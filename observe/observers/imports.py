@@ -23,7 +23,7 @@ from observe.common.tabular import guess_mapping, read_table
 from observe.extensions import db
 from observe.observers.choices import CHANNELS, Status
 from observe.observers.models import Application, Observer, StatusChange
-from observe.observers.rules import CONSENT_VERSION, validate_applicant
+from observe.observers.rules import CONSENT_VERSION, reference_day, validate_applicant
 
 FIELDS = {
     "full_name": _l("Full name"),
@@ -240,8 +240,9 @@ def _validate(path, filename: str, mapping: dict | None, preview_size: int):
     frame = read_table(data, filename)
     columns = [str(c) for c in frame.columns]
     mapping = _clean_mapping(mapping, columns)
+    age_on = reference_day()  # once per file: it asks the database for the next polling day
     key = (hashlib.sha256(data).hexdigest(), tuple(sorted(mapping.items(), key=str)),
-           utcnow().date(), str(get_locale()))  # messages are in the user's language
+           age_on, str(get_locale()))  # messages are in the user's language
     head = (frame.head(preview_size).to_numpy().tolist(),
             [int(i) for i in frame.index[:preview_size]])
     if key in _VALIDATED:
@@ -250,7 +251,8 @@ def _validate(path, filename: str, mapping: dict | None, preview_size: int):
     errors: list[RowError] = []
     passed: list[tuple[int, dict]] = []
     for line, row in zip(frame.index.tolist(), frame.to_dict("records"), strict=True):
-        clean, problems = validate_applicant(_raw_row(row, mapping), require_email=False)
+        clean, problems = validate_applicant(_raw_row(row, mapping), require_email=False,
+                                             age_on=age_on)
         if problems:
             errors.extend(RowError(line, name, message) for name, message in problems.items())
         else:
