@@ -34,3 +34,25 @@ def attach_errors(form, errors: dict) -> None:
             form.form_errors.append(message)
         elif not target.errors:
             target.errors = [message]
+
+
+def mapping_form(fields: dict, columns: list[str], mapping: dict):
+    """The import check form: one select per field, its options the file's columns."""
+    from flask_babel import gettext as _
+    from flask_wtf import FlaskForm
+    from wtforms import SelectField, SubmitField
+
+    class MappingForm(FlaskForm):
+        check = SubmitField(_l("Check again"))
+        import_valid = SubmitField(_l("Import the valid rows"))
+        import_all = SubmitField(_l("Import only if there are no errors"))
+
+    choices = [("", _("— not in the file —"))] + [(c, c) for c in columns]
+    for name, text in fields.items():
+        setattr(MappingForm, f"map_{name}", SelectField(text, choices=choices, default=""))
+    form = MappingForm()
+    if not form.is_submitted():
+        for name in fields:
+            getattr(form, f"map_{name}").data = mapping.get(name) or ""
+    return form
+

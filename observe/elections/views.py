@@ -7,16 +7,13 @@ from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from wtforms import SelectField, SubmitField
 
 from observe.branches.regions import REGIONS, region_choices
-from observe.common.forms import attach_errors
+from observe.common.forms import attach_errors, mapping_form
 from observe.common.pagination import paginate
 from observe.common.tabular import TableError
 from observe.common.uploads import remove_stale_files, upload_dir
@@ -304,24 +301,6 @@ def import_upload(election_id: int):
     return render_template("elections/import_upload.html", form=form, election=election)
 
 
-def _mapping_form(columns: list[str], mapping: dict):
-    """A form with one select per station field, its options the file's columns."""
-
-    class MappingForm(FlaskForm):
-        check = SubmitField(_l("Check again"))
-        import_valid = SubmitField(_l("Import the valid rows"))
-        import_all = SubmitField(_l("Import only if there are no errors"))
-
-    choices = [("", _("— not in the file —"))] + [(c, c) for c in columns]
-    for name, text in imports.FIELDS.items():
-        setattr(MappingForm, f"map_{name}", SelectField(text, choices=choices, default=""))
-    form = MappingForm()
-    if not form.is_submitted():
-        for name in imports.FIELDS:
-            getattr(form, f"map_{name}").data = mapping.get(name) or ""
-    return form
-
-
 @bp.route("/<int:election_id>/stations/import/<token>", methods=["GET", "POST"])
 @requires("elections.manage")
 def import_preview(election_id: int, token: str):
@@ -336,7 +315,7 @@ def import_preview(election_id: int, token: str):
         _forget(token, path)
         flash(str(error), "danger")
         return redirect(url_for("elections.import_upload", election_id=election.id))
-    form = _mapping_form(preview.columns, preview.mapping)
+    form = mapping_form(imports.FIELDS, preview.columns, preview.mapping)
     if form.validate_on_submit() and (form.import_valid.data or form.import_all.data):
         mode = "valid_only" if form.import_valid.data else "all_or_nothing"
         try:

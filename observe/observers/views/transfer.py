@@ -27,6 +27,7 @@ from wtforms import SelectField, SubmitField
 from observe.audit.services import record
 from observe.branches.models import Branch
 from observe.common.db import utcnow
+from observe.common.forms import mapping_form
 from observe.common.tabular import TableError, write_csv, write_xlsx
 from observe.common.uploads import remove_stale_files, upload_dir
 from observe.extensions import db
@@ -56,24 +57,6 @@ class ImportUploadForm(FlaskForm):
                        "names in any order."))
     branch_id = SelectField(_l("Branch"), coerce=int)
     submit = SubmitField(_l("Upload and check"))
-
-
-def _mapping_form(columns: list[str], mapping: dict):
-    """A form with one select per observer field, its options the file's columns."""
-
-    class MappingForm(FlaskForm):
-        check = SubmitField(_l("Check again"))
-        import_valid = SubmitField(_l("Import the valid rows"))
-        import_all = SubmitField(_l("Import only if there are no errors"))
-
-    choices = [("", _("— not in the file —"))] + [(c, c) for c in columns]
-    for name, text in imports.FIELDS.items():
-        setattr(MappingForm, f"map_{name}", SelectField(text, choices=choices, default=""))
-    form = MappingForm()
-    if not form.is_submitted():
-        for name in imports.FIELDS:
-            getattr(form, f"map_{name}").data = mapping.get(name) or ""
-    return form
 
 
 def _pending() -> dict:
@@ -142,7 +125,7 @@ def import_preview(token: str):
         _forget(token, path)
         flash(str(error), "danger")
         return redirect(url_for("observers.import_upload"))
-    form = _mapping_form(preview.columns, preview.mapping)
+    form = mapping_form(imports.FIELDS, preview.columns, preview.mapping)
     if form.validate_on_submit() and (form.import_valid.data or form.import_all.data):
         mode = "valid_only" if form.import_valid.data else "all_or_nothing"
         actor = current_user._get_current_object()
