@@ -1,8 +1,7 @@
 """HQ's curriculum pages (modules, materials, quiz questions), material downloads, speakers."""
 
-from functools import wraps
 
-from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -23,7 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from observe.common.forms import attach_errors, required
 from observe.extensions import db
-from observe.permissions import can, requires
+from observe.permissions import requires
 from observe.training import bp
 from observe.training import curriculum_services as cs
 from observe.training.models import (
@@ -350,28 +349,10 @@ def deactivate_question(question_id: int):
 # Speakers
 
 
-def requires_any(*capabilities: str):
-    """Let the view run for a signed-in user holding at least one of the named capabilities."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if not any(can(current_user, c) for c in capabilities):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-# Coordinators add the speakers of their own sessions; the records are shared by all branches.
-SPEAKER_EDITORS = ("training.curriculum", "training.sessions")
-
-
+# Coordinators add the speakers of their own sessions (every curriculum editor holds
+# "training.sessions" too); the records are shared by all branches.
 @bp.get("/speakers/")
-@requires_any(*SPEAKER_EDITORS)
+@requires("training.sessions")
 def speakers():
     rows = db.session.execute(select(Speaker).order_by(Speaker.name)).scalars().all()
     return render_template("training/speakers/index.html", speakers=rows)
@@ -394,7 +375,7 @@ def _save_speaker(form: SpeakerForm, speaker: Speaker | None) -> Speaker | None:
 
 
 @bp.route("/speakers/new", methods=["GET", "POST"])
-@requires_any(*SPEAKER_EDITORS)
+@requires("training.sessions")
 def new_speaker():
     form = SpeakerForm()
     if _save_speaker(form, None) is not None:
@@ -404,7 +385,7 @@ def new_speaker():
 
 
 @bp.route("/speakers/<int:speaker_id>/edit", methods=["GET", "POST"])
-@requires_any(*SPEAKER_EDITORS)
+@requires("training.sessions")
 def edit_speaker(speaker_id: int):
     speaker = db.get_or_404(Speaker, speaker_id)
     form = SpeakerForm(obj=speaker)
