@@ -8,6 +8,7 @@ people to the line they see in Excel.
 import csv
 import io
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -17,6 +18,15 @@ from flask_babel import gettext as _
 XLSX_MAGIC = b"PK\x03\x04"
 DELIMITERS = (",", ";", "\t")
 FIRST_LINE = 2  # the spreadsheet line of the first data row
+
+
+@dataclass
+class RowError:
+    """A bad cell of an import: its spreadsheet line, the field it maps to, and why."""
+
+    line: int
+    field: str
+    message: str
 
 
 class TableError(ValueError):

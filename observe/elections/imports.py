@@ -17,7 +17,7 @@ from sqlalchemy import insert, select, update
 
 from observe.audit.services import record
 from observe.branches.regions import REGIONS
-from observe.common.tabular import guess_mapping, read_table
+from observe.common.tabular import RowError, guess_mapping, read_table
 from observe.elections.models import Election, PollingStation
 from observe.elections.services import STATION_LIMITS
 from observe.extensions import db
@@ -135,13 +135,6 @@ def _float(text: str) -> float | None:
         return float(str(text).strip().replace(",", "."))
     except ValueError:
         return None
-
-
-@dataclass
-class RowError:
-    line: int
-    field: str
-    message: str
 
 
 @dataclass

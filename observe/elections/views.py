@@ -1,11 +1,9 @@
 """Election pages: elections and their contests, polling stations and the station list import."""
 
-import os
-import secrets
 from datetime import time
 from pathlib import Path
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -16,7 +14,7 @@ from observe.branches.regions import REGIONS, region_choices
 from observe.common.forms import attach_errors, mapping_form
 from observe.common.pagination import paginate
 from observe.common.tabular import TableError
-from observe.common.uploads import remove_stale_files, upload_dir
+from observe.common.uploads import PendingUploads
 from observe.elections import bp, imports, services
 from observe.elections.forms import (
     ContestForm,
@@ -29,8 +27,7 @@ from observe.elections.models import Contest, Election, PollingStation
 from observe.extensions import db
 from observe.permissions import can, is_national, requires
 
-SESSION_KEY = "station_imports"
-KEPT_UPLOADS = 5  # pending imports remembered per session
+PENDING = PendingUploads("station_imports")
 SHOWN_CHANGES = 200  # changed stations listed after an import
 
 
@@ -255,28 +252,13 @@ def edit_station(station_id: int):
                            election=station.election)
 
 
-def _pending() -> dict:
-    return dict(session.get(SESSION_KEY) or {})
-
-
 def _load_import(election: Election, token: str) -> tuple[Path, str]:
     """The pending import behind a token: (path, filename); 404 unless it is the user's."""
-    entry = _pending().get(token)
-    if (not entry or entry.get("user") != current_user.id
-            or entry.get("election") != election.id):
+    pending = PENDING.load(token, election=election.id)
+    if pending is None:
         abort(404)
-    path = upload_dir("station_imports") / f"{token}.{entry['ext']}"
-    if not path.exists():
-        abort(404)
+    path, entry = pending
     return path, entry["filename"]
-
-
-def _forget(token: str, path: Path | None = None) -> None:
-    pending = _pending()
-    pending.pop(token, None)
-    session[SESSION_KEY] = pending
-    if path is not None:
-        path.unlink(missing_ok=True)
 
 
 @bp.route("/<int:election_id>/stations/import", methods=["GET", "POST"])
@@ -285,17 +267,7 @@ def import_upload(election_id: int):
     election = db.get_or_404(Election, election_id)
     form = StationImportForm()
     if form.validate_on_submit():
-        upload = form.file.data
-        filename = os.path.basename(upload.filename or "")[-200:] or "import"
-        ext = filename.rsplit(".", 1)[-1].lower()
-        folder = upload_dir("station_imports")
-        remove_stale_files(folder)
-        token = secrets.token_hex(16)
-        upload.save(folder / f"{token}.{ext}")
-        pending = _pending()
-        pending[token] = {"user": current_user.id, "election": election.id,
-                          "filename": filename, "ext": ext}
-        session[SESSION_KEY] = dict(list(pending.items())[-KEPT_UPLOADS:])
+        token = PENDING.save(form.file.data, election=election.id)
         return redirect(url_for("elections.import_preview", election_id=election.id,
                                 token=token))
     return render_template("elections/import_upload.html", form=form, election=election)
@@ -312,7 +284,7 @@ def import_preview(election_id: int, token: str):
     try:
         preview = imports.preview_import(path, filename, election, mapping)
     except TableError as error:
-        _forget(token, path)
+        PENDING.forget(token, path)
         flash(str(error), "danger")
         return redirect(url_for("elections.import_upload", election_id=election.id))
     form = mapping_form(imports.FIELDS, preview.columns, preview.mapping)
@@ -342,7 +314,7 @@ def import_preview(election_id: int, token: str):
                         outcome.duplicates)
                 flash(message, "danger")
             else:
-                _forget(token, path)
+                PENDING.forget(token, path)
                 return render_template(
                     "elections/import_result.html", election=election, outcome=outcome,
                     filename=filename, changes=outcome.changes[:SHOWN_CHANGES],

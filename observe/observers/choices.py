@@ -32,10 +32,10 @@ TRANSITIONS = {
 }
 
 CHANNELS = {
-    "telegram": _l("Telegram"),
-    "instagram": _l("Instagram"),
-    "facebook": _l("Facebook"),
-    "whatsapp": _l("WhatsApp"),
+    "telegram": "Telegram",
+    "instagram": "Instagram",
+    "facebook": "Facebook",
+    "whatsapp": "WhatsApp",
     "website": _l("Website"),
     "ngo": _l("NGO partner"),
     "offline": _l("Offline event"),

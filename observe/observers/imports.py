@@ -19,7 +19,7 @@ from sqlalchemy import insert, select
 
 from observe.audit.services import record
 from observe.common.db import utcnow
-from observe.common.tabular import guess_mapping, read_table
+from observe.common.tabular import RowError, guess_mapping, read_table
 from observe.extensions import db
 from observe.observers.choices import CHANNELS, Status
 from observe.observers.models import Application, Observer, StatusChange
@@ -101,13 +101,6 @@ _CHANNEL_WORDS = (
     ("offline", ("мероприят", "встреч", "іс-шара", "offline", "event")),
     ("friends", ("друз", "знаком", "родств", "дос", "туыс", "friend", "family")),
 )
-
-
-@dataclass
-class RowError:
-    line: int
-    field: str
-    message: str
 
 
 @dataclass

@@ -120,7 +120,7 @@ def board_url(election_id: int, branch_id: int | None) -> str:
 def _station_choices(election_id: int, region: str) -> list[tuple[int, str]]:
     choices = [(0, _("Choose a polling station"))]
     for station in stations_of_region(election_id, region):
-        text = _("No. %(number)s — %(district)s, %(address)s", number=station.number,
+        text = _("Station %(number)s — %(district)s, %(address)s", number=station.number,
                  district=station.district, address=station.address)
         if station.is_priority:
             text += " · " + _("priority")

@@ -43,7 +43,7 @@ def _visible_branches():
 
 def _show_invitations(result) -> str | None:
     for observer, why in result.skipped:
-        flash(_("%(name)s: %(why)s.", name=observer.full_name, why=why), "warning")
+        flash(f"{observer.full_name}: {why}.", "warning")  # `why` is translated already
     if result.changed:
         flash(ngettext("Status changed for %(num)d observer.",
                        "Status changed for %(num)d observers.", len(result.changed)), "success")

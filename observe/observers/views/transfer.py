@@ -1,8 +1,5 @@
 """Import of a roster from a spreadsheet and export of the filtered registry (CSV, XLSX)."""
 
-import os
-import secrets
-from pathlib import Path
 
 from flask import (
     Response,
@@ -11,7 +8,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -29,7 +25,7 @@ from observe.branches.models import Branch
 from observe.common.db import utcnow
 from observe.common.forms import mapping_form
 from observe.common.tabular import TableError, write_csv, write_xlsx
-from observe.common.uploads import remove_stale_files, upload_dir
+from observe.common.uploads import PendingUploads
 from observe.extensions import db
 from observe.observers import bp, imports
 from observe.observers.choices import (
@@ -45,8 +41,7 @@ from observe.observers.views.registry import FILTERS
 from observe.permissions import can, in_scope, is_national, requires
 from observe.users.queries import branch_options
 
-SESSION_KEY = "observer_imports"
-KEPT_UPLOADS = 5  # pending imports remembered per session
+PENDING = PendingUploads("imports")
 
 
 class ImportUploadForm(FlaskForm):
@@ -59,28 +54,16 @@ class ImportUploadForm(FlaskForm):
     submit = SubmitField(_l("Upload and check"))
 
 
-def _pending() -> dict:
-    return dict(session.get(SESSION_KEY) or {})
-
-
 def _load_import(token: str):
     """The pending import behind a token: (path, filename, branch); 404 unless it is the user's."""
-    entry = _pending().get(token)
-    if not entry or entry.get("user") != current_user.id:
+    pending = PENDING.load(token)
+    if pending is None:
         abort(404)
+    path, entry = pending
     branch = db.session.get(Branch, entry["branch"])
-    path = upload_dir("imports") / f"{token}.{entry['ext']}"
-    if branch is None or not in_scope(current_user, branch.id) or not path.exists():
+    if branch is None or not in_scope(current_user, branch.id):
         abort(404)
     return path, entry["filename"], branch
-
-
-def _forget(token: str, path: Path | None = None) -> None:
-    pending = _pending()
-    pending.pop(token, None)
-    session[SESSION_KEY] = pending
-    if path is not None:
-        path.unlink(missing_ok=True)
 
 
 @bp.route("/observers/import", methods=["GET", "POST"])
@@ -97,17 +80,7 @@ def import_upload():
         branch = db.session.get(Branch, branch_id) if branch_id else None
         if branch is None or not in_scope(current_user, branch.id):
             abort(403)
-        upload = form.file.data
-        filename = os.path.basename(upload.filename or "")[-200:] or "import"
-        ext = filename.rsplit(".", 1)[-1].lower()
-        folder = upload_dir("imports")
-        remove_stale_files(folder)
-        token = secrets.token_hex(16)
-        upload.save(folder / f"{token}.{ext}")
-        pending = _pending()
-        pending[token] = {"user": current_user.id, "branch": branch.id, "filename": filename,
-                          "ext": ext}
-        session[SESSION_KEY] = dict(list(pending.items())[-KEPT_UPLOADS:])
+        token = PENDING.save(form.file.data, branch=branch.id)
         return redirect(url_for("observers.import_preview", token=token))
     return render_template("observers/import_upload.html", form=form)
 
@@ -122,7 +95,7 @@ def import_preview(token: str):
     try:
         preview = imports.preview_import(path, filename, branch, mapping)
     except TableError as error:
-        _forget(token, path)
+        PENDING.forget(token, path)
         flash(str(error), "danger")
         return redirect(url_for("observers.import_upload"))
     form = mapping_form(imports.FIELDS, preview.columns, preview.mapping)
@@ -144,7 +117,7 @@ def import_preview(token: str):
                       _("Nothing was imported: choose the columns for the required fields."),
                       "danger")
             else:
-                _forget(token, path)
+                PENDING.forget(token, path)
                 flash(ngettext("%(num)d observer imported into %(branch)s.",
                                "%(num)d observers imported into %(branch)s.", outcome.imported,
                                branch=branch.name), "success")
@@ -163,7 +136,7 @@ def import_preview(token: str):
 
 
 def _export_columns(personal: bool) -> list[tuple[str, str]]:
-    columns = [("id", _("ID")), ("full_name", _("Full name"))]
+    columns = [("id", _("Record number")), ("full_name", _("Full name"))]
     if personal:
         columns += [("iin", _("IIN")), ("birth_date", _("Date of birth")),
                     ("phone", _("Phone")), ("email", _("E-mail"))]
