@@ -224,3 +224,24 @@ def write_xlsx(rows, columns, sheet_name: str = "Sheet1") -> bytes:
             sheet.column_dimensions[sheet.cell(1, position).column_letter].width = min(
                 max(width + 2, 8), 60)
     return buffer.getvalue()
+
+
+SPREADSHEET_MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def spreadsheet_download(rows, headers, fmt: str, basename: str, sheet_name: str = "Sheet1"):
+    """A Flask response with the table as a dated CSV or XLSX attachment (never cached)."""
+    from flask import Response
+    from flask_babel import to_user_timezone
+
+    from observe.common.db import utcnow
+
+    body = write_csv(rows, headers) if fmt == "csv" else write_xlsx(rows, headers,
+                                                                     sheet_name=sheet_name)
+    day = to_user_timezone(utcnow()).date().isoformat()
+    return Response(body, mimetype=SPREADSHEET_MIMETYPES[fmt], headers={
+        "Content-Disposition": f'attachment; filename="{basename}-{day}.{fmt}"',
+        "Cache-Control": "no-store"})

@@ -2,7 +2,6 @@
 
 
 from flask import (
-    Response,
     abort,
     flash,
     redirect,
@@ -12,33 +11,22 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext, to_user_timezone
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from wtforms import SelectField, SubmitField
 
-from observe.audit.services import record
 from observe.branches.models import Branch
-from observe.common.db import utcnow
 from observe.common.forms import mapping_form
-from observe.common.tabular import TableError, write_csv, write_xlsx
+from observe.common.tabular import TableError, spreadsheet_download
 from observe.common.uploads import PendingUploads
 from observe.extensions import db
 from observe.observers import bp, imports
-from observe.observers.choices import (
-    AVAILABILITY,
-    CHANNELS,
-    EXPERIENCE,
-    LANGUAGES,
-    STATUS_LABELS,
-    label,
-)
-from observe.observers.queries import registry_statement
+from observe.observers.exports import registry_table
 from observe.observers.views.registry import FILTERS
-from observe.permissions import can, in_scope, is_national, requires
+from observe.permissions import in_scope, is_national, requires
 from observe.users.queries import branch_options
 
 PENDING = PendingUploads("imports")
@@ -135,66 +123,12 @@ def import_preview(token: str):
                            required_fields=imports.REQUIRED_FIELDS)
 
 
-def _export_columns(personal: bool) -> list[tuple[str, str]]:
-    columns = [("id", _("Record number")), ("full_name", _("Full name"))]
-    if personal:
-        columns += [("iin", _("IIN")), ("birth_date", _("Date of birth")),
-                    ("phone", _("Phone")), ("email", _("E-mail"))]
-    columns += [("branch", _("Branch")), ("city", _("City or district")),
-                ("languages", _("Languages")), ("experience", _("Experience")),
-                ("availability", _("Availability")), ("status", _("Status")),
-                ("channel", _("Channel")), ("campaign", _("Campaign")),
-                ("applied_at", _("Application date"))]
-    return columns
-
-
-def _export_value(observer, key: str, branches: dict):
-    if key == "branch":
-        return branches.get(observer.branch_id, "")
-    if key == "languages":
-        names = [label(LANGUAGES, code) for code in observer.languages or []]
-        if observer.other_language:
-            names.append(observer.other_language)
-        return ", ".join(names)
-    if key == "experience":
-        return label(EXPERIENCE, observer.experience)
-    if key == "availability":
-        return label(AVAILABILITY, observer.availability)
-    if key == "status":
-        return str(STATUS_LABELS.get(observer.status, observer.status))
-    if key == "channel":
-        return label(CHANNELS, observer.channel)
-    if key == "birth_date":
-        return observer.birth_date.strftime("%d.%m.%Y") if observer.birth_date else ""
-    if key == "applied_at":
-        return to_user_timezone(observer.applied_at).strftime("%d.%m.%Y %H:%M")
-    value = getattr(observer, key)
-    return "" if value is None else value
-
-
 @bp.get("/observers/export.<fmt>")
 @requires("observers.view")
 def export(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
     filters = {name: request.args.get(name, "") for name in FILTERS}
-    personal = can(current_user, "observers.personal_data")
-    columns = _export_columns(personal)
-    branches = dict(db.session.execute(select(Branch.id, Branch.name)).all())
-    observers = db.session.execute(registry_statement(current_user, filters)).scalars()
-    rows = [[_export_value(o, key, branches) for key, _title in columns] for o in observers]
-    headers = [title for _key, title in columns]
-    record("observer.export", actor=current_user._get_current_object(),
-           object_type="observer", summary=f"{len(rows)} {fmt}",
-           after={"filters": {k: v for k, v in filters.items() if v}, "rows": len(rows),
-                  "format": fmt, "personal_data": personal})
+    headers, rows = registry_table(current_user._get_current_object(), filters, fmt)
     db.session.commit()
-    day = to_user_timezone(utcnow()).date().isoformat()
-    if fmt == "csv":
-        body, mimetype = write_csv(rows, headers), "text/csv; charset=utf-8"
-    else:
-        body = write_xlsx(rows, headers, sheet_name=_("Observers"))
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="observers-{day}.{fmt}"',
-        "Cache-Control": "no-store"})
+    return spreadsheet_download(rows, headers, fmt, "observers", sheet_name=_("Observers"))
