@@ -8,7 +8,7 @@ people to the line they see in Excel.
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -27,6 +27,24 @@ class RowError:
     line: int
     field: str
     message: str
+
+
+@dataclass
+class TablePreview:
+    """What the check step of an import shows: the mapping, the first rows, every bad row."""
+
+    filename: str
+    columns: list[str]
+    mapping: dict[str, str | None]
+    rows: list[list[str]]  # the first lines of the file, cells in the order of `columns`
+    lines: list[int]  # their line numbers
+    total_rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    missing_fields: list[str] = field(default_factory=list)
+
+    @property
+    def bad_lines(self) -> list[int]:
+        return sorted({error.line for error in self.errors})
 
 
 class TableError(ValueError):
@@ -166,21 +184,21 @@ def guess_mapping(columns, synonyms: dict[str, list[str]]) -> dict[str, str | No
     normalized = {column: normalize_header(column) for column in columns}
     mapping: dict[str, str | None] = dict.fromkeys(synonyms)
     used: set[str] = set()
-    for field, words in synonyms.items():
+    for name, words in synonyms.items():
         keys = {normalize_header(w) for w in words}
         for column, norm in normalized.items():
             if column not in used and norm in keys:
-                mapping[field] = column
+                mapping[name] = column
                 used.add(column)
                 break
-    candidates = sorted(((len(normalize_header(w)), field, normalize_header(w))
-                         for field, words in synonyms.items() for w in words), reverse=True)
-    for _length, field, key in candidates:
-        if mapping[field] is not None or len(key) < 3:
+    candidates = sorted(((len(normalize_header(w)), name, normalize_header(w))
+                         for name, words in synonyms.items() for w in words), reverse=True)
+    for _length, name, key in candidates:
+        if mapping[name] is not None or len(key) < 3:
             continue
         for column, norm in normalized.items():
             if column not in used and key in norm:
-                mapping[field] = column
+                mapping[name] = column
                 used.add(column)
                 break
     return mapping

@@ -17,7 +17,7 @@ from sqlalchemy import insert, select, update
 
 from observe.audit.services import record
 from observe.branches.regions import REGIONS
-from observe.common.tabular import RowError, guess_mapping, read_table
+from observe.common.tabular import RowError, TablePreview, guess_mapping, read_table
 from observe.elections.models import Election, PollingStation
 from observe.elections.services import STATION_LIMITS
 from observe.extensions import db
@@ -155,25 +155,13 @@ class StationChange:
 
 
 @dataclass
-class ImportPreview:
-    filename: str
-    columns: list[str]
-    mapping: dict[str, str | None]
-    rows: list[list[str]]  # the first lines of the file, cells in the order of `columns`
-    lines: list[int]  # their line numbers
-    total_rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
+class ImportPreview(TablePreview):
     duplicates: list[Duplicate] = field(default_factory=list)
-    missing_fields: list[str] = field(default_factory=list)
     created: int = 0  # stations the import would add
     updated: int = 0  # known stations it would change
     unchanged: int = 0  # known stations it would leave as they are
     changes: list[StationChange] = field(default_factory=list)
     not_in_file: int = 0  # stations of the election the file does not list
-
-    @property
-    def bad_lines(self) -> list[int]:
-        return sorted({error.line for error in self.errors})
 
     @property
     def valid_count(self) -> int:

@@ -19,7 +19,7 @@ from sqlalchemy import insert, select
 
 from observe.audit.services import record
 from observe.common.db import utcnow
-from observe.common.tabular import RowError, guess_mapping, read_table
+from observe.common.tabular import RowError, TablePreview, guess_mapping, read_table
 from observe.extensions import db
 from observe.observers.choices import CHANNELS, Status
 from observe.observers.models import Application, Observer, StatusChange
@@ -112,21 +112,9 @@ class Duplicate:
 
 
 @dataclass
-class ImportPreview:
-    filename: str
-    columns: list[str]
-    mapping: dict[str, str | None]
-    rows: list[list[str]]  # the first lines of the file, cells in the order of `columns`
-    lines: list[int]  # their line numbers
-    total_rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
+class ImportPreview(TablePreview):
     duplicates: list[Duplicate] = field(default_factory=list)
     valid_count: int = 0
-    missing_fields: list[str] = field(default_factory=list)
-
-    @property
-    def bad_lines(self) -> list[int]:
-        return sorted({error.line for error in self.errors})
 
 
 @dataclass
