@@ -36,7 +36,7 @@ from observe.elections.models import Election, PollingStation
 from observe.extensions import db
 from observe.observers.choices import STATUS_LABELS
 from observe.observers.models import Observer
-from observe.permissions import get_or_404_in_scope, is_national, requires
+from observe.permissions import get_or_404_in_scope, in_scope, is_national, requires
 
 
 def _id(value) -> int:
@@ -184,6 +184,8 @@ def assign(election_id: int):
         form.observer_id.data = _id(request.args.get("observer_id"))
     if form.validate_on_submit():
         observer = db.session.get(Observer, form.observer_id.data)
+        if observer is not None and not in_scope(current_user, observer.branch_id):
+            observer = None  # another branch's id reads as no choice: nothing to probe
         station = _station_in(election, form.station_id.data)
         if observer is None:
             form.observer_id.errors.append(_("Choose an observer."))
