@@ -13,7 +13,6 @@ from observe.audit.services import record, snapshot
 from observe.common.db import utcnow
 from observe.elections.models import PollingStation
 from observe.extensions import db
-from observe.observers.choices import Status
 from observe.observers.models import Observer
 from observe.permissions import in_scope
 from observe.training.services import is_certified
@@ -61,7 +60,7 @@ def rule_violations(proposal: Proposal, actor, *, ignore: Assignment | None = No
         problems.append(_("This observer is not in your branch."))
     if observer.branch.region != station.region:
         problems.append(_("The station is outside the region of the observer's branch."))
-    if Status(observer.status) not in (Status.APPROVED, Status.CERTIFIED):
+    if not observer.is_accepted:
         problems.append(_("Only approved observers can be assigned."))
     elif not is_certified(observer) and not proposal.override_reason.strip():
         problems.append(_("This observer is not certified yet. Give a reason to assign anyway."))

@@ -13,6 +13,9 @@ class Status(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# Statuses of people the association has accepted: they train, and may be assigned.
+ACCEPTED = frozenset({Status.APPROVED, Status.CERTIFIED})
+
 STATUS_LABELS = {
     Status.APPLIED: _l("Applied"),
     Status.APPROVED: _l("Approved"),

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from observe.common.db import UTCDateTime, utcnow
 from observe.extensions import db
-from observe.observers.choices import Status
+from observe.observers.choices import ACCEPTED, Status
 
 
 class Observer(db.Model):
@@ -56,6 +56,11 @@ class Observer(db.Model):
     @property
     def status_enum(self) -> Status:
         return Status(self.status)
+
+    @property
+    def is_accepted(self) -> bool:
+        """Approved or certified: may train and be assigned."""
+        return Status(self.status) in ACCEPTED
 
     def __repr__(self) -> str:
         return f"<Observer {self.id} {self.status}>"

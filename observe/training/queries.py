@@ -50,11 +50,11 @@ def invitations_of(observer: Observer) -> set[int]:
 def invitable_observers(session: TrainingSession, user, *, trained: str, language: str,
                         city: str) -> list[Observer]:
     """Approved (or certified, if asked) observers of the session's branch matching the filter."""
-    from observe.observers.choices import Status
+    from observe.observers.choices import ACCEPTED, Status
     from observe.observers.queries import registry_statement
 
     statuses = [Status.APPROVED.value] if trained == "untrained" else \
-        [Status.APPROVED.value, Status.CERTIFIED.value]
+        [status.value for status in ACCEPTED]
     stmt = registry_statement(user, {"language": language, "city": city, "sort": "name"})
     stmt = stmt.where(Observer.status.in_(statuses))
     if session.branch_id is not None:

@@ -11,7 +11,6 @@ from sqlalchemy import func, select, update
 from observe.audit.services import record
 from observe.common.db import utcnow
 from observe.extensions import db
-from observe.observers.choices import Status
 from observe.observers.models import Observer
 from observe.training import services
 from observe.training.models import QuizAttempt, QuizOption, QuizQuestion, TrainingModule
@@ -73,7 +72,7 @@ def start_attempt(observer: Observer, module: TrainingModule) -> QuizAttempt:
     """
     if passed_attempt(observer, module) is not None:
         raise TrainingError(_("You have already passed this quiz."))
-    if Status(observer.status) not in (Status.APPROVED, Status.CERTIFIED):
+    if not observer.is_accepted:
         raise TrainingError(_("Only approved observers can take the quiz."))
     attempt = open_attempt(observer, module)
     if attempt is not None:

@@ -123,7 +123,7 @@ def register(session: TrainingSession, observer: Observer, *, actor=None) -> Reg
         raise TrainingError(_("This session was cancelled."))
     if session.starts_at <= utcnow():
         raise TrainingError(_("This session has already started."))
-    if Status(observer.status) not in (Status.APPROVED, Status.CERTIFIED):
+    if not observer.is_accepted:
         raise TrainingError(_("Only approved observers can register for training."))
     existing = db.session.execute(select(Registration).where(
         Registration.session_id == session.id, Registration.observer_id == observer.id)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from observe.common.tabular import XLSX_MAGIC, TableError, decode_text, normalize_header, xlsx_rows
 from observe.extensions import db
-from observe.observers.choices import Status
+from observe.observers.choices import ACCEPTED
 from observe.observers.models import Observer
 from observe.training.models import Registration, TrainingSession
 from observe.training.services import AttendanceMark
@@ -231,7 +231,7 @@ def eligible_observers(session: TrainingSession) -> tuple[list[Observer], set[in
     registered.sort(key=lambda o: normalize_name(o.full_name))
     registered_ids = {o.id for o in registered}
     stmt = (select(Observer).options(selectinload(Observer.user))
-            .where(Observer.status.in_([Status.APPROVED.value, Status.CERTIFIED.value]))
+            .where(Observer.status.in_([status.value for status in ACCEPTED]))
             .order_by(Observer.full_name, Observer.id))
     if session.branch_id is not None:
         stmt = stmt.where(Observer.branch_id == session.branch_id)
