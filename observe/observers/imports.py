@@ -313,7 +313,6 @@ def _insert(valid: list[tuple[int, dict]], branch, filename: str, actor) -> None
         **clean, "branch_id": branch.id, "status": Status.APPLIED.value,
         "consent_version": CONSENT_VERSION, "consent_at": None, "declared_independent_at": None,
         "applied_at": now, "status_changed_at": now, "rejection_reason": "",
-        "repeat_applications": 0,
     } for _line, clean in valid]
     _insert_rows(Observer.__table__, observers)
     iins = [row["iin"] for row in observers]

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, func, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from observe.common.db import UTCDateTime, utcnow
 from observe.extensions import db
@@ -38,7 +38,6 @@ class Observer(db.Model):
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
     applied_at = mapped_column(UTCDateTime, nullable=False, default=utcnow, index=True)
     status_changed_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    repeat_applications: Mapped[int] = mapped_column(default=0)
 
     branch = relationship("Branch")
     user = relationship("User")
@@ -117,3 +116,14 @@ class ObserverNote(db.Model):
 
 
 Index("ix_observer_branch_status", Observer.branch_id, Observer.status)
+
+
+# Counted from the applications themselves, so the badge can never disagree with the history.
+Observer.repeat_applications = column_property(
+    select(func.count(Application.id))
+    .where(Application.observer_id == Observer.id, Application.is_repeat.is_(True))
+    .correlate_except(Application)
+    .scalar_subquery(),
+    deferred=False,
+)
+

@@ -68,7 +68,6 @@ def submit_application(clean: dict, branch: Branch) -> tuple[Observer, bool]:
     if existing is not None:
         existing.applications.append(Application(channel=clean["channel"],
                                                  campaign=clean["campaign"], is_repeat=True))
-        existing.repeat_applications += 1
         record("observer.repeat_application", existing,
                summary=f"{clean['channel']} {clean['campaign']}".strip())
         db.session.flush()
