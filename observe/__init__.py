@@ -4,18 +4,20 @@ import os
 
 from flask import Flask
 
+from observe.common.transaction import TransactionalFlask
 from observe.config import INSECURE_DEV_KEY, ROOT, config_for_environment
 
 
 def create_app(config: type | dict | None = None) -> Flask:
     """Build the application; `config` is a config class or a dict of overrides."""
-    app = Flask(
+    app = TransactionalFlask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
         instance_path=str(ROOT / "instance"),
     )
     load_config(app, config)
+    register_url_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)
@@ -37,6 +39,13 @@ def load_config(app: Flask, config) -> None:
     if in_production and app.config.get("SECRET_KEY") in (None, "", INSECURE_DEV_KEY):
         raise RuntimeError("OBSERVE_ENV=production needs a SECRET_KEY in the environment.")
     os.makedirs(app.instance_path, exist_ok=True)
+
+
+def register_url_converters(app: Flask) -> None:
+    """Ids in URLs fit a database integer: a larger one is a 404, not a database error."""
+    from observe.common.urls import DatabaseIdConverter
+
+    app.url_map.converters["int"] = DatabaseIdConverter
 
 
 def register_extensions(app: Flask) -> None:
@@ -79,8 +88,10 @@ def register_blueprints(app: Flask) -> None:
 def register_cli(app: Flask) -> None:
     from observe.auth.cli import users_cli
     from observe.demo import seed_demo_command
+    from observe.mail.cli import mail_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(seed_demo_command)
 
 

@@ -1,7 +1,9 @@
-"""The one policy module: roles, named capabilities, the @requires decorator and branch scope.
+"""The one policy module: roles, named capabilities, the @requires decorator and scope.
 
-Views ask `can(user, "capability")` or decorate with `@requires("capability")`; queries of
-branch-owned data go through `scope_to_branch`; loading one object goes through
+Views ask `can(user, "capability")` or decorate with `@requires("capability")`. Which branch and
+region a caller acts for is decided here, with the user passed explicitly, for web pages and the
+API alike: `acting_branch`, `acting_region`, `signed_in_observer`. Queries of branch-owned data go
+through `scope_to_branch` / `scope_to_region`; loading one object goes through
 `get_or_404_in_scope`.
 """
 
@@ -103,9 +105,8 @@ def visible_branch_ids(user) -> set[int] | None:
     return {user.branch_id} if user.branch_id is not None else set()
 
 
-def scope_to_branch(stmt, branch_column, user=None):
+def scope_to_branch(stmt, branch_column, user):
     """Restrict a select() of branch-owned rows to what the user may see."""
-    user = user or current_user
     allowed = visible_branch_ids(user)
     if allowed is None:
         return stmt
@@ -128,12 +129,75 @@ def may_change_branch_item(user, branch_id: int | None) -> bool:
     return is_national(user) or (branch_id is not None and branch_id == user.branch_id)
 
 
-def get_or_404_in_scope(model, object_id, branch_of=lambda obj: obj.branch_id):
+def get_or_404_in_scope(model, object_id, user=None, branch_of=lambda obj: obj.branch_id):
     """Load an object by id, answering 404 when it is missing or outside the user's branches.
 
-    A 404 rather than a 403 keeps other branches' records from being probed by id.
+    A 404 rather than a 403 keeps other branches' records from being probed by id. `user`
+    defaults to the signed-in user of the request.
     """
+    from observe.common.urls import MAX_ID
+
+    user = current_user if user is None else user
+    if not isinstance(object_id, int) or not 0 < object_id <= MAX_ID:
+        abort(404)
     obj = db.session.get(model, object_id)
-    if obj is None or not in_scope(current_user, branch_of(obj)):
+    if obj is None or not in_scope(user, branch_of(obj)):
         abort(404)
     return obj
+
+
+def acting_branch(user, requested_id=None):
+    """The branch the user acts for: their own, or for national roles the requested one.
+
+    A branch-bound user without a branch gets 403; a national user asking for a branch that does
+    not exist gets 404, and one asking for none gets None (the caller offers a choice).
+    """
+    from observe.branches.models import Branch
+    from observe.common.urls import parse_id
+
+    if not is_national(user):
+        if user.branch_id is None:
+            abort(403)
+        return db.session.get(Branch, user.branch_id)
+    if requested_id in (None, ""):
+        return None
+    branch_id = parse_id(requested_id)
+    branch = db.session.get(Branch, branch_id) if branch_id else None
+    if branch is None:
+        abort(404)
+    return branch
+
+
+def acting_region(user) -> str | None:
+    """The region whose stations and reports the user works with; None means every region."""
+    if is_national(user):
+        return None
+    branch = acting_branch(user)
+    return branch.region
+
+
+def scope_to_region(stmt, region_column, user):
+    """Restrict a select() of region-owned rows (stations, reports) to the user's region."""
+    region = acting_region(user)
+    return stmt if region is None else stmt.where(region_column == region)
+
+
+def region_in_scope(user, region: str | None) -> bool:
+    """Whether a row of the given region is visible to the user."""
+    allowed = acting_region(user)
+    return allowed is None or region == allowed
+
+
+def signed_in_observer(user):
+    """The observer record of a signed-in observer account, or 403 when it has none."""
+    from sqlalchemy import select
+
+    from observe.observers.models import Observer
+
+    if not user.is_authenticated or Role(user.role) != Role.OBSERVER:
+        abort(403)
+    observer = db.session.execute(
+        select(Observer).where(Observer.user_id == user.id)).scalar_one_or_none()
+    if observer is None:
+        abort(403)
+    return observer

@@ -15,7 +15,7 @@ FIELDS = ("region", "name", "city", "chairperson", "phone", "email", "is_active"
 @bp.get("/")
 @requires("branches.view")
 def index():
-    stmt = scope_to_branch(select(Branch).order_by(Branch.name), Branch.id)
+    stmt = scope_to_branch(select(Branch).order_by(Branch.name), Branch.id, current_user)
     branches = db.session.execute(stmt).scalars().all()
     return render_template("branches/index.html", branches=branches)
 

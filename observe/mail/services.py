@@ -1,39 +1,77 @@
-"""Composing and sending e-mail."""
+"""Composing and sending e-mail: queued in the outbox inside the transaction, sent after it.
+
+SMTP is never spoken while the caller's transaction (and any row lock it holds) is open: the
+message is only a row until the commit, and `deliver` runs after it in its own session.
+`flask mail send` retries whatever is still unsent.
+"""
 
 import smtplib
 from email.message import EmailMessage
 
 from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from observe.common.db import utcnow
+from observe.common.transaction import after_commit
 from observe.extensions import db
 from observe.mail.models import OutboxMessage
 
 
 def send_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
-    """Keep the message in the outbox and send it through SMTP when SMTP_HOST is set.
-
-    A delivery failure is stored on the message instead of failing the caller's action.
-    """
+    """Queue a message in the outbox; it goes out through SMTP after the commit, if configured."""
     message = OutboxMessage(recipient=recipient, subject=subject, body=body)
     db.session.add(message)
-    config = current_app.config
-    if config.get("SMTP_HOST"):
-        email = EmailMessage()
-        email["From"] = config["MAIL_FROM"]
-        email["To"] = recipient
-        email["Subject"] = subject
-        email.set_content(body)
-        try:
-            with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
-                if config.get("SMTP_STARTTLS"):
-                    smtp.starttls()
-                if config.get("SMTP_USERNAME"):
-                    smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
-                smtp.send_message(email)
-            message.sent_at = utcnow()
-        except (OSError, smtplib.SMTPException) as error:
-            current_app.logger.warning("SMTP delivery failed for outbox message: %s", type(error))
-            message.error = str(error)[:500]
     db.session.flush()
+    if current_app.config.get("SMTP_HOST"):
+        after_commit(deliver, current_app._get_current_object(), message.id)
     return message
+
+
+def deliver(app, message_id: int) -> None:
+    """Send one outbox message through SMTP in a session of its own; record success or failure."""
+    with app.app_context(), Session(db.engine) as session:
+        message = session.get(OutboxMessage, message_id)
+        if message is None or message.sent_at is not None:
+            return
+        _send(app.config, message)
+        session.commit()
+
+
+def deliver_unsent(limit: int = 500) -> int:
+    """Try every unsent message again (the `flask mail send` command); return how many went out."""
+    config = current_app.config
+    if not config.get("SMTP_HOST"):
+        return 0
+    sent = 0
+    with Session(db.engine) as session:
+        messages = session.execute(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+                                   .order_by(OutboxMessage.id).limit(limit)).scalars()
+        for message in messages:
+            sent += _send(config, message)
+            session.commit()
+    return sent
+
+
+def _send(config, message: OutboxMessage) -> bool:
+    """Hand one message to SMTP; a failure is stored on it instead of failing anyone's action."""
+    email = EmailMessage()
+    email["From"] = config["MAIL_FROM"]
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email.set_content(message.body)
+    try:
+        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
+            if config.get("SMTP_STARTTLS"):
+                smtp.starttls()
+            if config.get("SMTP_USERNAME"):
+                smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
+            smtp.send_message(email)
+    except (OSError, smtplib.SMTPException) as error:
+        current_app.logger.warning("SMTP delivery failed for outbox message %s: %s", message.id,
+                                   type(error).__name__)
+        message.error = str(error)[:500]
+        return False
+    message.sent_at = utcnow()
+    message.error = ""
+    return True

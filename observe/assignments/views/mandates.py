@@ -63,7 +63,7 @@ def _election_assignments(election: Election, branch_id: int | None) -> list[Ass
             .order_by(Assignment.branch_id, PollingStation.region,
                       func.length(PollingStation.number), PollingStation.number,
                       Observer.full_name, Assignment.id))
-    stmt = scope_to_branch(stmt, Assignment.branch_id)
+    stmt = scope_to_branch(stmt, Assignment.branch_id, current_user)
     if branch_id is not None:
         stmt = stmt.where(Assignment.branch_id == branch_id)
     return list(db.session.execute(stmt).scalars())
