@@ -1,8 +1,12 @@
-"""HTTP hardening: security headers, proxy headers, and the per-request language hook."""
+"""The HTTP layer: security headers, proxy headers, caching (static files, personal pages),
+and the per-request language hook."""
 
-from flask import Flask
+from flask import Flask, Response
+from flask_login import current_user
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from observe.main import assets
 
 # Scripts only from our own origin: no inline script anywhere in the templates.
 CONTENT_SECURITY_POLICY = {
@@ -19,7 +23,7 @@ CONTENT_SECURITY_POLICY = {
 
 
 def init_security(app: Flask) -> None:
-    """Security headers through Flask-Talisman, and X-Forwarded-* trust behind a proxy."""
+    """Security headers (Flask-Talisman), X-Forwarded-* trust behind a proxy, caching headers."""
     from observe.i18n import remember_requested_language
 
     hops = app.config["PROXY_FIX_HOPS"]
@@ -39,3 +43,18 @@ def init_security(app: Flask) -> None:
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
     )
     app.before_request(remember_requested_language)
+    assets.init_app(app)
+    app.after_request(forbid_storing_personal_pages)
+
+
+def forbid_storing_personal_pages(response: Response) -> Response:
+    """Nothing shown to a signed-in user is kept by the browser or any cache on the way.
+
+    Their pages and downloads carry personal data (names, IINs, phones); on a shared computer
+    the back button or the disk cache would show them to the next person. Static files, the
+    same for everyone, stay cacheable.
+    """
+    if not assets.is_static_request() and current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store, private"
+        response.headers.pop("Expires", None)
+    return response
