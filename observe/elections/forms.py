@@ -16,7 +16,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from observe.branches.regions import region_choices
 from observe.common.forms import required
-from observe.elections.services import CONTEST_KINDS, STATION_LANGUAGES
+from observe.elections.services import CONTEST_KINDS, STATION_FIELDS, STATION_LANGUAGES
 
 # Kazakhstan has kept one zone (UTC+5) since 2024; the tz database still names the old ones.
 TIMEZONES = ("Asia/Almaty", "Asia/Qostanay", "Asia/Qyzylorda", "Asia/Aqtobe", "Asia/Aqtau",
@@ -36,6 +36,12 @@ class ElectionForm(FlaskForm):
     status = SelectField(_l("Status"), choices=[])
     submit = SubmitField(_l("Save"))
 
+    def fields(self) -> dict:
+        """The election's details as the services take them (the status apart)."""
+        return {"name": self.name.data or "", "polling_day": self.polling_day.data,
+                "timezone": self.timezone.data, "polls_open": self.polls_open.data,
+                "polls_close": self.polls_close.data}
+
 
 class ContestForm(FlaskForm):
     kind = SelectField(_l("Kind of contest"), choices=list(CONTEST_KINDS.items()))
@@ -51,6 +57,11 @@ class ContestForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.region.choices = [("", _l("— national —"))] + region_choices()
+
+    def fields(self) -> dict:
+        """The contest as the services take it."""
+        return {"kind": self.kind.data, "name": self.name.data or "",
+                "region": self.region.data or "", "choices": self.choices.data or ""}
 
 
 class DeleteForm(FlaskForm):
@@ -81,6 +92,13 @@ class StationForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.region.choices = region_choices()
+
+    def fields(self) -> dict:
+        """The station's fields as update_station takes them (empty text as "")."""
+        fields = {name: getattr(self, name).data for name in STATION_FIELDS}
+        for name in ("district", "address", "premises", "commission", "priority_note"):
+            fields[name] = fields[name] or ""
+        return fields
 
 
 class StationImportForm(FlaskForm):

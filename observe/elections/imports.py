@@ -13,13 +13,15 @@ from pathlib import Path
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from observe.audit.services import record
 from observe.branches.regions import REGIONS
 from observe.common.tabular import RowError, TablePreview, guess_mapping, read_table
 from observe.elections.models import Election, PollingStation
-from observe.elections.services import STATION_LIMITS
+from observe.elections.services import STATION_LIMITS, ElectionError
 from observe.extensions import db
 
 FIELDS = {
@@ -177,6 +179,7 @@ class ImportOutcome:
     duplicates: int = 0
     not_in_file: int = 0
     refused: bool = False
+    refusal: str = ""  # why nothing was imported, in the user's words
     errors: list[RowError] = field(default_factory=list)
     changes: list[StationChange] = field(default_factory=list)
 
@@ -304,6 +307,17 @@ def _plan(path, filename: str, election: Election, mapping: dict | None,
     return plan
 
 
+def _refusal(preview: ImportPreview, outcome: ImportOutcome) -> str:
+    if preview.missing_fields:
+        return _("Nothing was imported: choose the columns for the required fields.")
+    if outcome.invalid:
+        return ngettext("Nothing was imported: %(num)d row has errors.",
+                        "Nothing was imported: %(num)d rows have errors.", outcome.invalid)
+    return ngettext("Nothing was imported: %(num)d station is listed twice.",
+                    "Nothing was imported: %(num)d stations are listed twice.",
+                    outcome.duplicates)
+
+
 def preview_import(path, filename: str, election: Election,
                    mapping: dict | None = None) -> ImportPreview:
     """Read the file, guess (or apply) the mapping, check every row, say what would change.
@@ -319,7 +333,8 @@ def run_import(path, filename: str, election: Election, mapping: dict | None, mo
 
     In "all_or_nothing" mode a bad row or a station listed twice refuses the whole file; in
     "valid_only" mode bad rows are left out and the first line of a repeated station wins.
-    Flushes; the caller commits.
+    Flushes; the caller commits. Raises ElectionError when another import added some of the
+    stations meanwhile.
     """
     if mode not in ("all_or_nothing", "valid_only"):
         raise ValueError(f"unknown import mode {mode!r}")
@@ -329,10 +344,14 @@ def run_import(path, filename: str, election: Election, mapping: dict | None, mo
                             errors=preview.errors, not_in_file=preview.not_in_file)
     if preview.missing_fields or (mode == "all_or_nothing"
                                   and (preview.errors or preview.duplicates)):
-        outcome.refused = True
+        outcome.refused, outcome.refusal = True, _refusal(preview, outcome)
         return outcome
     if plan.inserts:
-        db.session.execute(insert(PollingStation.__table__), plan.inserts)
+        try:
+            db.session.execute(insert(PollingStation.__table__), plan.inserts)
+        except IntegrityError:
+            raise ElectionError(_("Some of these stations were added meanwhile. Check the file "
+                                  "again.")) from None
     # Rows differ in which fields changed; one executemany per set of fields.
     by_fields: dict[tuple, list[dict]] = {}
     for row in plan.updates:

@@ -6,10 +6,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from observe.audit.services import record, snapshot
 from observe.branches.regions import REGIONS
 from observe.common.db import utcnow
+from observe.common.errors import DomainError
 from observe.elections.models import Contest, ContestChoice, Election, PollingStation
 from observe.extensions import db
 
@@ -37,12 +39,12 @@ STATION_LIMITS = {"number": 16, "district": 120, "address": 300, "premises": 200
 MAX_CHOICES = 200
 
 
-class ElectionError(ValueError):
+class ElectionError(DomainError):
     """An election rule was broken; the message is shown to the user (next to `field`)."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+    def __init__(self, message: str | None = None, field: str | None = None, *,
+                 fields: dict | None = None):
+        super().__init__(message, field=field or "", fields=fields)
 
 
 def _snapshot(obj, fields) -> dict:
@@ -257,8 +259,7 @@ def update_station(station: PollingStation, *, actor, **fields) -> PollingStatio
     merged = {k: getattr(station, k) for k in STATION_FIELDS} | fields
     clean, errors = check_station(merged)
     if errors:
-        name, message = next(iter(errors.items()))
-        raise ElectionError(message, name)
+        raise ElectionError(fields=errors)
     taken = db.session.scalar(select(PollingStation.id).where(
         PollingStation.election_id == station.election_id,
         PollingStation.region == clean["region"], PollingStation.number == clean["number"],
@@ -268,7 +269,12 @@ def update_station(station: PollingStation, *, actor, **fields) -> PollingStatio
     before = snapshot(station, STATION_FIELDS)
     for name in STATION_FIELDS:
         setattr(station, name, clean[name])
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another editor took the number between the check above and this write.
+        raise ElectionError(_("This region already has a station with this number."),
+                            "number") from None
     after = snapshot(station, STATION_FIELDS)
     if after != before:
         action = ("station.priority" if before["is_priority"] != after["is_priority"]
