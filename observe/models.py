@@ -7,6 +7,18 @@ from observe.branches.models import Branch
 from observe.elections.models import Contest, ContestChoice, Election, PollingStation
 from observe.mail.models import OutboxMessage
 from observe.observers.models import Application, Observer, ObserverNote, StatusChange
+from observe.reports.models import (
+    CheckIn,
+    ChecklistForm,
+    ChecklistResponse,
+    Evidence,
+    Incident,
+    ProtocolCopy,
+    ProtocolVote,
+    Report,
+    ReportEvent,
+    TurnoutReport,
+)
 from observe.training.models import (
     CalendarFeed,
     ModuleMaterial,
@@ -24,4 +36,6 @@ __all__ = ["ApiToken", "Application", "Assignment", "AuditEntry", "Branch", "Con
            "ContestChoice", "Election", "PollingStation", "CalendarFeed", "ModuleMaterial",
            "Observer", "ObserverNote", "OneTimeLink", "OutboxMessage", "QuizAttempt", "QuizOption",
            "QuizQuestion", "Registration", "SessionInvitation", "Speaker", "StatusChange",
-           "TrainingModule", "TrainingSession", "User"]
+           "TrainingModule", "TrainingSession", "User",
+           "CheckIn", "ChecklistForm", "ChecklistResponse", "Evidence", "Incident",
+           "ProtocolCopy", "ProtocolVote", "Report", "ReportEvent", "TurnoutReport"]
