@@ -5,7 +5,7 @@ import os
 from flask import Flask
 
 from observe.common.transaction import TransactionalFlask
-from observe.config import INSECURE_DEV_KEY, ROOT, config_for_environment
+from observe.config import ROOT, check_config, config_for_environment
 
 
 def create_app(config: type | dict | None = None) -> Flask:
@@ -27,17 +27,14 @@ def create_app(config: type | dict | None = None) -> Flask:
 
 
 def load_config(app: Flask, config) -> None:
-    """Apply the environment's config class, then overrides; refuse an unsafe production config."""
+    """Apply the environment's config class, then overrides; refuse a key that is not secret."""
     if isinstance(config, type):
         app.config.from_object(config)
     else:
         # Overrides naming OBSERVE_ENV start from that environment's settings (secure cookies).
         app.config.from_object(config_for_environment((config or {}).get("OBSERVE_ENV")))
         app.config.update(config or {})
-    # No exemption for TESTING: a production config with a known key must never start.
-    in_production = app.config.get("OBSERVE_ENV") == "production"
-    if in_production and app.config.get("SECRET_KEY") in (None, "", INSECURE_DEV_KEY):
-        raise RuntimeError("OBSERVE_ENV=production needs a SECRET_KEY in the environment.")
+    check_config(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
 

@@ -4,13 +4,19 @@ Every setting that differs between machines comes from an environment variable d
 README; nothing secret has a usable default in production.
 """
 
+import logging
 import os
+import secrets
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 
+# Keys anyone can read in this repository: a session signed with one of them can be forged.
 INSECURE_DEV_KEY = "dev-only-not-secret"
+TESTING_KEY = "testing-secret"
+KNOWN_KEYS = frozenset({INSECURE_DEV_KEY, TESTING_KEY})
 
 
 def _database_url() -> str:
@@ -26,7 +32,9 @@ def _database_url() -> str:
 
 class Config:
     OBSERVE_ENV = os.environ.get("OBSERVE_ENV", "development")
-    SECRET_KEY = os.environ.get("SECRET_KEY") or INSECURE_DEV_KEY
+    # Unset outside production: a random key is made once in SECRET_KEY_FILE (see instance_key).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SECRET_KEY_FILE = os.environ.get("SECRET_KEY_FILE", str(INSTANCE / "secret_key"))
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
 
@@ -75,12 +83,15 @@ class Config:
     ASSIGNMENT_LIMITS = os.environ.get("ASSIGNMENT_LIMITS", "stationary=1")
 
     # The association that signs the observers' mandate letters (its letterhead and signatory).
-    ASSOCIATION_NAME = os.environ.get("ASSOCIATION_NAME", "Public Association «Observe Demo»")
-    ASSOCIATION_ADDRESS = os.environ.get("ASSOCIATION_ADDRESS", "")
-    ASSOCIATION_BIN = os.environ.get("ASSOCIATION_BIN", "")
-    ASSOCIATION_PHONE = os.environ.get("ASSOCIATION_PHONE", "")
-    ASSOCIATION_EMAIL = os.environ.get("ASSOCIATION_EMAIL", "")
-    ASSOCIATION_CHAIR = os.environ.get("ASSOCIATION_CHAIR", "")
+    # Demo values outside production, so the demo's letters look like real ones.
+    ASSOCIATION_NAME = os.environ.get("ASSOCIATION_NAME",
+                                      "Общественное объединение «Observe Демо»")
+    ASSOCIATION_ADDRESS = os.environ.get(
+        "ASSOCIATION_ADDRESS", "010000, г. Астана, район Есиль, пр. Мәңгілік Ел, 55/20, офис 12")
+    ASSOCIATION_BIN = os.environ.get("ASSOCIATION_BIN", "240340012345")
+    ASSOCIATION_PHONE = os.environ.get("ASSOCIATION_PHONE", "+7 7172 55 00 00")
+    ASSOCIATION_EMAIL = os.environ.get("ASSOCIATION_EMAIL", "info@example.org")
+    ASSOCIATION_CHAIR = os.environ.get("ASSOCIATION_CHAIR", "Серикбаева Айгуль Маратовна")
 
     # Behind a reverse proxy, trust this many X-Forwarded-* hops (0 when serving directly).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
@@ -89,6 +100,13 @@ class Config:
 
 class ProductionConfig(Config):
     OBSERVE_ENV = "production"
+    # A real letter never carries the demo's BIN or chair: only what the environment gives.
+    ASSOCIATION_NAME = os.environ.get("ASSOCIATION_NAME", "")
+    ASSOCIATION_ADDRESS = os.environ.get("ASSOCIATION_ADDRESS", "")
+    ASSOCIATION_BIN = os.environ.get("ASSOCIATION_BIN", "")
+    ASSOCIATION_PHONE = os.environ.get("ASSOCIATION_PHONE", "")
+    ASSOCIATION_EMAIL = os.environ.get("ASSOCIATION_EMAIL", "")
+    ASSOCIATION_CHAIR = os.environ.get("ASSOCIATION_CHAIR", "")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
@@ -97,7 +115,7 @@ class ProductionConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret"
+    SECRET_KEY = TESTING_KEY
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     # Cheap scrypt parameters: hundreds of users are hashed in the suite.
@@ -110,3 +128,65 @@ def config_for_environment(env: str | None = None) -> type[Config]:
     """Pick the config class named by `env`, by default the OBSERVE_ENV environment variable."""
     env = env or os.environ.get("OBSERVE_ENV", "development")
     return {"production": ProductionConfig, "testing": TestingConfig}.get(env, Config)
+
+
+def instance_key(path: str | os.PathLike) -> str:
+    """The development secret key kept in `path`, made (random, mode 0600) on the first run.
+
+    Several workers may start at once: the first creates the file exclusively, the others read
+    what it wrote.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_key(path)
+    key = secrets.token_hex(32)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key + "\n")
+    return key
+
+
+def _read_key(path: Path) -> str:
+    for _attempt in range(50):
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.02)  # another worker is writing it
+    raise RuntimeError(f"The secret key file {path} is empty; delete it or set SECRET_KEY.")
+
+
+def check_secret_key(config) -> None:
+    """Settle the app's SECRET_KEY, or refuse to start with one that would let sessions be forged.
+
+    Production needs a real key from the environment. Elsewhere a missing key comes from the
+    instance file; a key published in this repository is accepted only by the test suite and
+    the `flask` command line (`flask run` on a developer's machine), never under gunicorn.
+    """
+    key = config.get("SECRET_KEY")
+    if config.get("OBSERVE_ENV") == "production":
+        # No exemption for TESTING: a production config with a known key must never start.
+        if not key or key in KNOWN_KEYS:
+            raise RuntimeError("OBSERVE_ENV=production needs a SECRET_KEY in the environment.")
+        return
+    if not key:
+        config["SECRET_KEY"] = instance_key(config.get("SECRET_KEY_FILE")
+                                            or INSTANCE / "secret_key")
+        return
+    started_by_flask_cli = os.environ.get("FLASK_RUN_FROM_CLI") == "true"
+    if key in KNOWN_KEYS and not config.get("TESTING") and not started_by_flask_cli:
+        raise RuntimeError("SECRET_KEY is a key published with the code: anyone could sign a "
+                           "session. Unset it (a random key is kept in instance/secret_key) "
+                           "or set a secret one.")
+
+
+def check_config(config) -> None:
+    """Settle the secret key (see check_secret_key) and warn about settings unfit for production."""
+    check_secret_key(config)
+    uri = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if config.get("OBSERVE_ENV") == "production" and uri.startswith("memory://"):
+        # Each gunicorn worker would count on its own: 4 workers allow 4x the sign-in attempts.
+        logging.getLogger("observe").warning(
+            "RATELIMIT_STORAGE_URI is memory://: every worker keeps its own rate-limit counters. "
+            "Set RATELIMIT_STORAGE_URI=redis://... in production.")

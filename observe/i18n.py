@@ -1,7 +1,9 @@
 """Choosing the interface language and time zone for a request.
 
 Order: `?lang=` in the URL, then the language kept in the session, then the signed-in user's saved
-language, then Russian. A `?lang=` choice is remembered in the session and saved on the user.
+language, then Russian. A `?lang=` choice is remembered in the session only: a GET never writes to
+the database. It is saved on the account when the user next signs in, or from the language form
+on the account page (a POST).
 """
 
 from flask import current_app, has_request_context, request, session
@@ -35,17 +37,10 @@ def select_timezone() -> str:
 
 
 def remember_requested_language() -> None:
-    """before_request hook: keep a ?lang= choice in the session and on the user's account."""
+    """before_request hook: keep a ?lang= choice in the session (never in the database)."""
     chosen = _supported(request.args.get("lang"))
-    if not chosen:
-        return
-    session["lang"] = chosen
-    if current_user.is_authenticated and current_user.locale != chosen:
-        from observe.auth.services import set_locale
-        from observe.extensions import db
-
-        set_locale(current_user._get_current_object(), chosen)
-        db.session.commit()
+    if chosen:
+        session["lang"] = chosen
 
 
 def localized(texts: dict | None) -> str:

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from observe.auth import services
 from observe.branches.models import Branch
+from observe.common.transaction import transactional
 from observe.extensions import db
 from observe.permissions import Role
 
@@ -28,6 +29,7 @@ def find_branch(value: str) -> Branch | None:
 @click.option("--name", "full_name", default="")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               help="Prompted for when not given.")
+@transactional
 def create_command(email, role, branch_ref, full_name, password):
     """Create an account."""
     branch = None
@@ -39,19 +41,18 @@ def create_command(email, role, branch_ref, full_name, password):
         user = services.create_user(email=email, role=role, full_name=full_name, branch=branch,
                                     password=password)
     except services.AccountError as error:
-        raise click.ClickException(str(error)) from None
-    db.session.commit()
+        raise click.ClickException(error.message) from None
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
 
 
 @users_cli.command("token")
 @click.option("--email", required=True)
 @click.option("--name", default="cli", help="A label to recognise the token by.")
+@transactional
 def token_command(email, name):
     """Print a new API token for the account (shown once; only its hash is stored)."""
     user = services.find_user_by_email(email)
     if user is None or not user.is_active:
         raise click.ClickException(f"No active account {email!r}.")
     token = services.create_api_token(user, name=name)
-    db.session.commit()
     click.echo(token)

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from observe.audit.services import record, snapshot
-from observe.auth.models import ApiToken, OneTimeLink, User
+from observe.auth.models import ApiToken, OneTimeLink, User, UserSession
 from observe.common.db import utcnow
+from observe.common.errors import DomainError
+from observe.common.phones import InvalidPhone, normalize_phone
 from observe.extensions import db
 from observe.permissions import Role
 
@@ -19,18 +21,18 @@ from observe.permissions import Role
 _DUMMY_HASH_CACHE: dict[str, str] = {}
 
 
-class AccountError(ValueError):
+class AccountError(DomainError):
     """A rule about accounts was broken; the message is shown to the user (next to `field`)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass
 class SignInResult:
+    """What a sign-in attempt gave: the user (None on any failure) and, on success, the token
+    of the new browser session (kept in the session cookie)."""
+
     user: User | None
     locked: bool = False
+    session_token: str = ""
 
 
 def normalize_email(email: str) -> str:
@@ -65,12 +67,24 @@ def check_password_strength(password: str) -> None:
     if len(password or "") < minimum:
         raise AccountError(ngettext("The password must have at least %(num)d character.",
                                     "The password must have at least %(num)d characters.",
-                                    minimum))
+                                    minimum), field="password")
+
+
+def clean_phone(raw: str) -> str:
+    """A phone number in E.164, or "" when none is given; refuses what cannot be dialled."""
+    from flask_babel import gettext as _
+
+    if not (raw or "").strip():
+        return ""
+    try:
+        return normalize_phone(raw)
+    except InvalidPhone:
+        raise AccountError(_("This is not a valid phone number."), field="phone") from None
 
 
 def create_user(*, email: str, role: str, full_name: str = "", branch=None,
                 password: str | None = None, phone: str = "", locale: str = "ru",
-                actor=None) -> User:
+                is_active: bool = True, actor=None) -> User:
     """Create an account; coordinators and observers must belong to a branch."""
     from flask_babel import gettext as _
 
@@ -85,7 +99,7 @@ def create_user(*, email: str, role: str, full_name: str = "", branch=None,
     if not role.needs_branch:
         branch = None
     user = User(email=email, role=role.value, full_name=full_name.strip(), branch=branch,
-                phone=phone, locale=locale)
+                phone=clean_phone(phone), locale=locale, is_active=is_active)
     if password is not None:
         check_password_strength(password)
         user.password_hash = hash_password(password)
@@ -107,6 +121,8 @@ def update_user(user: User, *, actor=None, **changes) -> User:
         if other is not None and other.id != user.id:
             raise AccountError(_("An account with this e-mail address already exists."))
         changes["email"] = email
+    if "phone" in changes:
+        changes["phone"] = clean_phone(changes["phone"])
     role = Role(changes.get("role", user.role))
     branch = changes.pop("branch", user.branch)
     if role.needs_branch and branch is None:
@@ -118,7 +134,7 @@ def update_user(user: User, *, actor=None, **changes) -> User:
         setattr(user, name, value)
     user.branch = branch if role.needs_branch else None
     if before["is_active"] and not user.is_active:
-        user.session_version += 1
+        _end_sessions(user)
     db.session.flush()
     after = snapshot(user, User.AUDITED_FIELDS)
     if after != before:
@@ -170,20 +186,70 @@ def authenticate(email: str, password: str) -> SignInResult:
     return SignInResult(user)
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Change one's own password after checking the current one; other sessions end."""
+def sign_in(email: str, password: str, *, locale: str | None = None) -> SignInResult:
+    """Authenticate and, on success, open a browser session and keep the language just chosen.
+
+    A failure is a result, not an error: its failure count, lockout and audit entry must be
+    committed although the caller shows an error (a DomainError would roll them back).
+    """
+    result = authenticate(email, password)
+    if result.user is not None:
+        if locale:
+            set_locale(result.user, locale)
+        result.session_token = start_session(result.user)
+    return result
+
+
+def start_session(user: User) -> str:
+    """Record a new signed-in browser for the user and return its token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, token_hash=_digest(token)))
+    db.session.flush()
+    return token
+
+
+def session_is_live(user: User, token: str | None) -> bool:
+    """Whether the browser session with this token was opened by the user and not ended."""
+    if not token:
+        return False
+    return db.session.execute(
+        select(UserSession.id).where(UserSession.token_hash == _digest(token),
+                                     UserSession.user_id == user.id)
+    ).first() is not None
+
+
+def sign_out(user: User | None, token: str | None) -> None:
+    """End one browser session: its cookie no longer signs anyone in, even if it was copied."""
+    if token:
+        db.session.execute(delete(UserSession).where(UserSession.token_hash == _digest(token)))
+    if user is not None:
+        record("auth.logout", user, actor=user, summary=user.email)
+
+
+def _end_sessions(user: User) -> None:
+    """End every session of the user: the version check and the session rows agree."""
+    user.session_version += 1
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+
+
+def change_password(user: User, current_password: str, new_password: str) -> str:
+    """Change one's own password after checking the current one; every session ends.
+
+    Returns the token of a fresh session for the browser that made the change, so it goes on.
+    """
     from flask_babel import gettext as _
 
     if not check_password_hash(user.password_hash or _dummy_hash(), current_password or ""):
-        raise AccountError(_("The current password is not correct."), "current_password")
+        raise AccountError(_("The current password is not correct."), field="current_password")
     _set_password(user, new_password)
     record("auth.password_changed", user, actor=user, summary=user.email)
+    return start_session(user)
 
 
 def _set_password(user: User, new_password: str) -> None:
     check_password_strength(new_password)
     user.password_hash = hash_password(new_password)
-    user.session_version += 1
+    _end_sessions(user)
     user.failed_logins = 0
     user.locked_until = None
     db.session.flush()
@@ -204,12 +270,16 @@ def issue_one_time_link(user: User, *, purpose: str = "reset", actor=None,
                         hours: int | None = None) -> str:
     """Create a single-use password link for the user and return its secret token.
 
-    Earlier unused links of the same purpose stop working, so only the newest one sent is valid.
+    Earlier unused links stop working whatever their purpose (a reset cancels an invitation and
+    the other way round), so an account has at most one valid link: the newest one sent.
     """
+    from flask_babel import gettext as _
+
+    if not user.is_active:
+        raise AccountError(_("Activate the account before sending a link."))
     now = utcnow()
     for link in db.session.execute(
-        select(OneTimeLink).where(OneTimeLink.user_id == user.id, OneTimeLink.purpose == purpose,
-                                  OneTimeLink.used_at.is_(None))
+        select(OneTimeLink).where(OneTimeLink.user_id == user.id, OneTimeLink.used_at.is_(None))
     ).scalars():
         link.used_at = now
     token = secrets.token_urlsafe(32)

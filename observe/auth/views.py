@@ -4,7 +4,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from observe.auth import bp, services
 from observe.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, NewPasswordForm
-from observe.extensions import db, limiter
+from observe.auth.session import SESSION_TOKEN_KEY
+from observe.common.forms import service_errors
+from observe.common.urls import local_path
+from observe.extensions import limiter
 
 
 def _address_limit() -> str:
@@ -25,13 +28,9 @@ def _login_email_key() -> str:
     return "login-account:" + services.normalize_email(request.form.get("email", ""))
 
 
-def _safe_next(target: str | None) -> str:
-    # Only local paths: an open redirect would make our sign-in page a phishing tool. Browsers
-    # (and urlsplit) drop tabs and newlines, so "/\t/evil.com" would become "//evil.com".
-    if (target and target.startswith("/") and not target.startswith("//")
-            and "\\" not in target and target.isprintable()):
-        return target
-    return url_for("main.index")
+def _chosen_language() -> str | None:
+    chosen = session.get("lang")
+    return chosen if chosen in current_app.config["LANGUAGES"] else None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -42,16 +41,15 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        result = services.authenticate(form.email.data, form.password.data)
+        # A language picked before signing in wins and is saved on the account; else the saved
+        # one. A failed attempt is a result, not an error: its count and lockout are committed.
+        result = services.sign_in(form.email.data, form.password.data,
+                                  locale=_chosen_language())
         if result.user is not None:
             login_user(result.user)
-            # A language picked on the sign-in page wins and is remembered; else the saved one.
-            if session.get("lang") in current_app.config["LANGUAGES"]:
-                services.set_locale(result.user, session["lang"])
+            session[SESSION_TOKEN_KEY] = result.session_token
             session["lang"] = result.user.locale
-            db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
-        db.session.commit()
+            return redirect(local_path(request.args.get("next"), url_for("main.index")))
         # One message for every failure, locked or not: a different one for a locked account
         # would tell a stranger that the address has an account.
         flash(_("The e-mail or password is not correct. After several failed attempts, "
@@ -62,6 +60,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    # Ended on the server too: a copy of this cookie no longer signs anyone in.
+    services.sign_out(user, session.pop(SESSION_TOKEN_KEY, None))
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -76,19 +77,15 @@ def account():
     if language_form.submit_language.data and language_form.validate_on_submit():
         services.set_locale(user, language_form.locale.data)
         session["lang"] = user.locale
-        db.session.commit()
         flash(_("Language saved."), "success")
         return redirect(url_for("auth.account"))
     if password_form.submit.data and password_form.validate_on_submit():
-        try:
-            services.change_password(user, password_form.current_password.data,
-                                     password_form.password.data)
-        except services.AccountError as error:
-            field = getattr(password_form, error.field or "password")
-            field.errors.append(str(error))
-        else:
-            db.session.commit()
+        with service_errors(password_form) as outcome:
+            token = services.change_password(user, password_form.current_password.data,
+                                             password_form.password.data)
+        if outcome.ok:
             login_user(user)  # the session id changed with the session version
+            session[SESSION_TOKEN_KEY] = token
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", password_form=password_form,
@@ -103,12 +100,10 @@ def reset_password(token: str):
         return render_template("auth/link_invalid.html"), 404
     form = NewPasswordForm()
     if form.validate_on_submit():
-        try:
+        with service_errors(form) as outcome:
             user = services.use_one_time_link(link, form.password.data)
-        except services.AccountError as error:
-            form.password.errors.append(str(error))
-        else:
-            db.session.commit()
+        if outcome.ok:
+            session.pop(SESSION_TOKEN_KEY, None)
             logout_user()
             flash(_("Your password is set. You can sign in now."), "success")
             return redirect(url_for("auth.login", email=user.email))

@@ -6,34 +6,31 @@ from sqlalchemy import func, select
 from observe.audit.services import record, snapshot
 from observe.branches.models import Branch
 from observe.branches.regions import REGIONS
+from observe.common.errors import DomainError
 from observe.common.phones import InvalidPhone, normalize_phone
 from observe.extensions import db
 
 
-class BranchError(ValueError):
+class BranchError(DomainError):
     """A branch rule was broken; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def _clean(fields: dict, branch: Branch | None) -> dict:
     fields = {k: (v.strip() if isinstance(v, str) else v) for k, v in fields.items()}
     if fields.get("region") not in REGIONS:
-        raise BranchError(_("Choose a region from the list."), "region")
+        raise BranchError(_("Choose a region from the list."), field="region")
     if not fields.get("name"):
-        raise BranchError(_("A branch needs a name."), "name")
+        raise BranchError(_("A branch needs a name."), field="name")
     duplicate = db.session.execute(
         select(Branch.id).where(func.lower(Branch.name) == fields["name"].lower())
     ).scalar_one_or_none()
     if duplicate is not None and (branch is None or duplicate != branch.id):
-        raise BranchError(_("A branch with this name already exists."), "name")
+        raise BranchError(_("A branch with this name already exists."), field="name")
     if fields.get("phone"):
         try:
             fields["phone"] = normalize_phone(fields["phone"])
         except InvalidPhone:
-            raise BranchError(_("This is not a valid phone number."), "phone") from None
+            raise BranchError(_("This is not a valid phone number."), field="phone") from None
     if fields.get("email"):
         fields["email"] = fields["email"].lower()
     return fields

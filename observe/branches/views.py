@@ -6,10 +6,15 @@ from sqlalchemy import select
 from observe.branches import bp, services
 from observe.branches.forms import BranchForm
 from observe.branches.models import Branch
+from observe.common.forms import service_errors
 from observe.extensions import db
 from observe.permissions import get_or_404_in_scope, requires, scope_to_branch
 
 FIELDS = ("region", "name", "city", "chairperson", "phone", "email", "is_active")
+
+
+def _fields(form: BranchForm) -> dict:
+    return {name: getattr(form, name).data for name in FIELDS}
 
 
 @bp.get("/")
@@ -27,30 +32,17 @@ def show(branch_id: int):
     return render_template("branches/show.html", branch=branch)
 
 
-def _save(form: BranchForm, branch: Branch | None) -> Branch | None:
-    fields = {name: getattr(form, name).data for name in FIELDS}
-    actor = current_user._get_current_object()
-    try:
-        if branch is None:
-            branch = services.create_branch(actor=actor, **fields)
-        else:
-            services.update_branch(branch, actor=actor, **fields)
-    except services.BranchError as error:
-        db.session.rollback()
-        target = getattr(form, error.field) if error.field else None
-        (target.errors if target is not None else form.form_errors).append(str(error))
-        return None
-    db.session.commit()
-    return branch
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @requires("branches.manage")
 def create():
     form = BranchForm()
-    if form.validate_on_submit() and (branch := _save(form, None)) is not None:
-        flash(_("Branch %(name)s created.", name=branch.name), "success")
-        return redirect(url_for("branches.show", branch_id=branch.id))
+    if form.validate_on_submit():
+        with service_errors(form) as outcome:
+            branch = services.create_branch(actor=current_user._get_current_object(),
+                                            **_fields(form))
+        if outcome.ok:
+            flash(_("Branch %(name)s created.", name=branch.name), "success")
+            return redirect(url_for("branches.show", branch_id=branch.id))
     return render_template("branches/edit.html", form=form, branch=None)
 
 
@@ -59,7 +51,11 @@ def create():
 def edit(branch_id: int):
     branch = db.get_or_404(Branch, branch_id)
     form = BranchForm(obj=branch)
-    if form.validate_on_submit() and _save(form, branch) is not None:
-        flash(_("Changes saved."), "success")
-        return redirect(url_for("branches.show", branch_id=branch.id))
+    if form.validate_on_submit():
+        with service_errors(form) as outcome:
+            services.update_branch(branch, actor=current_user._get_current_object(),
+                                   **_fields(form))
+        if outcome.ok:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("branches.show", branch_id=branch.id))
     return render_template("branches/edit.html", form=form, branch=branch)

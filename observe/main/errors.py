@@ -36,8 +36,12 @@ def _handler_for(status: int):
 
 
 def _audit_throttle() -> None:
+    """Write the 429 to the audit log in its own transaction: the refused view never ran, and
+    the request's own commit does not reach error handlers."""
     from observe.audit.services import record
+    from observe.common.transaction import committed
 
-    db.session.rollback()
-    record("auth.throttled", object_type="request", summary=f"{request.method} {request.path}")
-    db.session.commit()
+    db.session.rollback()  # nothing half-done by the request goes in with the audit entry
+    with committed():
+        record("auth.throttled", object_type="request",
+               summary=f"{request.method} {request.path}")

@@ -5,8 +5,8 @@ from flask_login import current_user
 from observe.auth import services
 from observe.auth.models import User
 from observe.branches.models import Branch
+from observe.common.forms import service_errors
 from observe.common.pagination import paginate
-from observe.common.phones import InvalidPhone, normalize_phone
 from observe.extensions import db
 from observe.permissions import requires
 from observe.users import bp
@@ -33,40 +33,25 @@ def _user_form(user: User | None = None) -> UserForm:
     return form
 
 
-def _save(form: UserForm, user: User | None):
-    """Validate what services cannot (phone format), then create or update through the service."""
-    try:
-        phone = normalize_phone(form.phone.data) if form.phone.data else ""
-    except InvalidPhone:
-        form.phone.errors.append(_("This is not a valid phone number."))
-        return None
+def _fields(form: UserForm) -> dict:
+    """The form's values as the account services take them."""
     branch = db.session.get(Branch, form.branch_id.data) if form.branch_id.data else None
-    fields = dict(full_name=form.full_name.data.strip(), email=form.email.data, phone=phone,
-                  role=form.role.data, branch=branch, locale=form.locale.data)
-    actor = current_user._get_current_object()
-    try:
-        if user is None:
-            user = services.create_user(**fields, actor=actor)
-            if not form.is_active.data:
-                services.set_active(user, False, actor=actor)
-        else:
-            user = services.update_user(user, is_active=form.is_active.data, actor=actor, **fields)
-    except services.AccountError as error:
-        db.session.rollback()
-        form.form_errors.append(str(error))
-        return None
-    db.session.commit()
-    return user
+    return dict(full_name=form.full_name.data.strip(), email=form.email.data,
+                phone=form.phone.data or "", role=form.role.data, branch=branch,
+                locale=form.locale.data, is_active=form.is_active.data)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @requires("users.manage")
 def create():
     form = _user_form()
-    if form.validate_on_submit() and (user := _save(form, None)) is not None:
-        flash(_("The account %(email)s was created. Send them a link to set a password.",
-                email=user.email), "success")
-        return redirect(url_for("users.edit", user_id=user.id))
+    if form.validate_on_submit():
+        with service_errors(form) as outcome:
+            user = services.create_user(**_fields(form), actor=current_user._get_current_object())
+        if outcome.ok:
+            flash(_("The account %(email)s was created. Send them a link to set a password.",
+                    email=user.email), "success")
+            return redirect(url_for("users.edit", user_id=user.id))
     return render_template("users/edit.html", form=form, user=None)
 
 
@@ -75,9 +60,12 @@ def create():
 def edit(user_id: int):
     user = db.get_or_404(User, user_id)
     form = _user_form(user)
-    if form.validate_on_submit() and _save(form, user) is not None:
-        flash(_("Changes saved."), "success")
-        return redirect(url_for("users.edit", user_id=user.id))
+    if form.validate_on_submit():
+        with service_errors(form) as outcome:
+            services.update_user(user, **_fields(form), actor=current_user._get_current_object())
+        if outcome.ok:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("users.edit", user_id=user.id))
     return render_template("users/edit.html", form=form, user=user)
 
 
@@ -86,13 +74,9 @@ def edit(user_id: int):
 def set_active(user_id: int):
     user = db.get_or_404(User, user_id)
     active = request.form.get("active") == "1"
-    try:
+    with service_errors() as outcome:
         services.set_active(user, active, actor=current_user._get_current_object())
-    except services.AccountError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(_("The account is active again.") if active else _("The account is deactivated."),
               "success")
     return redirect(url_for("users.edit", user_id=user.id))
@@ -102,11 +86,10 @@ def set_active(user_id: int):
 @requires("users.manage")
 def reset_link(user_id: int):
     user = db.get_or_404(User, user_id)
-    if not user.is_active:
-        flash(_("Activate the account before sending a link."), "danger")
+    with service_errors() as outcome:
+        token = services.issue_one_time_link(user, purpose="reset",
+                                             actor=current_user._get_current_object())
+    if not outcome.ok:
         return redirect(url_for("users.edit", user_id=user.id))
-    token = services.issue_one_time_link(user, purpose="reset",
-                                         actor=current_user._get_current_object())
-    db.session.commit()
     link = url_for("auth.reset_password", token=token, _external=True)
     return render_template("users/reset_link.html", user=user, link=link)

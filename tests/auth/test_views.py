@@ -2,10 +2,11 @@
 
 import hashlib
 import re
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, func, select, text
 from werkzeug.security import check_password_hash
 
 from observe.audit.models import AuditEntry
@@ -197,6 +198,28 @@ def test_logout_is_post_only(client, login):
     assert client.get("/account").status_code == 302
 
 
+def test_a_copied_session_cookie_stops_working_after_signing_out(app, client, login):
+    user = login("observer")
+    other_device = app.test_client()
+    assert sign_in(other_device, user.email).status_code == 302
+    saved = client.get_cookie("session").value
+    assert client.post("/logout").status_code == 302
+
+    replay = app.test_client()
+    replay.set_cookie("session", saved)
+    response = replay.get("/account")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert other_device.get("/account").status_code == 200  # only the one session ended
+    assert "auth.logout" in actions()
+
+
+def test_a_session_cookie_without_its_server_record_is_refused(app, client, login):
+    login("observer")
+    db.session.execute(text("DELETE FROM user_session"))
+    db.session.commit()
+    assert client.get("/account").status_code == 302
+
+
 # --- changing the password --------------------------------------------------------------------
 
 def change_password(client, current, new, confirm=None):
@@ -262,11 +285,40 @@ def test_changing_the_password_signs_out_other_sessions(app, client, login):
 
 # --- the interface language -------------------------------------------------------------------
 
-def test_language_from_the_url_is_saved_on_the_user_and_remembered(app, client, login):
+@contextmanager
+def database_writes():
+    """Collect the INSERT, UPDATE and DELETE statements sent while the block runs."""
+    writes: list[str] = []
+
+    def watch(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+            writes.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        yield writes
+    finally:
+        event.remove(db.engine, "before_cursor_execute", watch)
+
+
+def test_a_get_with_lang_changes_the_session_only(app, client, login):
     user = login("observer")
-    assert html_lang(client.get("/?lang=kk")) == "kk"
+    entries = len(actions())
+    with database_writes() as writes:
+        assert html_lang(client.get("/?lang=kk")) == "kk"
+        assert html_lang(client.get("/account")) == "kk"  # kept in the session
+    assert writes == []
+    assert reload(user).locale == "ru"
+    assert len(actions()) == entries
+
+
+def test_language_chosen_while_signed_in_is_saved_at_the_next_sign_in(app, client, login):
+    user = login("observer")
+    client.get("/?lang=kk")
+    client.post("/logout")
+    assert reload(user).locale == "ru"
+    client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
     assert reload(user).locale == "kk"
-    assert html_lang(client.get("/")) == "kk"
     # A new session on another device starts in the saved language.
     other_device = app.test_client()
     other_device.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
@@ -384,6 +436,27 @@ def test_a_new_link_invalidates_the_older_one(app, client, login, make_user):
     visitor = app.test_client()
     assert visitor.get(older).status_code == 404
     assert visitor.get(newer).status_code == 200
+
+
+def test_a_reset_link_cancels_an_earlier_invitation_and_the_other_way_round(
+        app, client, login, make_user):
+    from observe.auth.services import issue_one_time_link
+
+    login("admin")
+    user = make_user("observer")
+    invitation = "/reset/" + issue_one_time_link(user, purpose="invite", hours=24 * 7)
+    db.session.commit()
+    reset = issue_link(client, user)
+    visitor = app.test_client()
+    assert visitor.get(invitation).status_code == 404
+    assert visitor.get(reset).status_code == 200
+
+    newer_invitation = "/reset/" + issue_one_time_link(user, purpose="invite")
+    db.session.commit()
+    assert visitor.get(reset).status_code == 404
+    assert visitor.get(newer_invitation).status_code == 200
+    assert db.session.execute(select(func.count()).select_from(OneTimeLink).where(
+        OneTimeLink.used_at.is_(None))).scalar_one() == 1
 
 
 def test_too_short_password_through_a_link_keeps_the_link(app, client, login, make_user):
