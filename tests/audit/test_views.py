@@ -14,7 +14,7 @@ def page_text(response) -> str:
 
 
 ROW = re.compile(r'<td class="text-nowrap">[^<]*</td>\s*<td>([^<]*)(?:<br>.*?)?</td>\s*'
-                 r"<td><code>([^<]+)</code>", re.S)
+                 r'<td><span class="audit-action" title="([^"]+)">', re.S)
 
 
 def rows(response) -> list[tuple[str, str]]:
@@ -59,8 +59,40 @@ def test_admin_sees_entries_newest_first_with_before_and_after(client, login, hi
     assert actions[0] == "auth.login"  # the admin's own sign-in, the newest entry
     assert {"user.create", "user.update", "branch.create"} <= set(actions)
     html = page_text(response)
-    assert '"role": "observer"' in html and '"role": "coordinator"' in html
-    assert '"is_active": false' in html and '"is_active": true' in html
+    assert change_lines(response) >= {"Role: Observer → Coordinator", "Active: Yes → No"}
+    assert '"role"' not in html and "{" not in text_of_changes(html)
+
+
+def text_of_changes(html: str) -> str:
+    return " ".join(re.findall(r'<ul class="list-unstyled small mb-0 audit-changes">(.*?)</ul>',
+                               html, re.S))
+
+
+def change_lines(response) -> set[str]:
+    """Each change as the reader sees it: "Field: before → after"."""
+    items = re.findall(r"<li>(.*?)</li>", text_of_changes(page_text(response)), re.S)
+    return {" ".join(re.sub(r"<[^>]+>", "", item).split()) for item in items}
+
+
+def test_actions_are_named_in_words_and_unknown_codes_stay_readable(client, login, make_user):
+    login("admin")
+    observer = make_user("observer")
+    record("assignment.create", observer, after={"shift": "full_day", "station_id": 7})
+    record("assignment.confirmed", observer, before={"status": "assigned"},
+           after={"status": "confirmed"})
+    record("something.new", observer)
+    db.session.commit()
+    response = client.get(f"/admin/audit/?object_type=user_account&object_id={observer.id}"
+                          "&lang=en")
+    html = page_text(response)
+    labels = re.findall(r'<span class="audit-action" title="[^"]+">([^<]+)</span>', html)
+    assert labels[:3] == ["something.new", "Assignment confirmed by the observer",
+                          "Observer assigned to a station"]
+    assert {"Status: assigned → confirmed", "Shift: full_day", "Station: 7"} <= \
+        change_lines(response)
+    assert "Account created" in labels
+    # The filter offers the actions by name, and a code in the address still filters.
+    assert re.search(r'<option value="assignment.create"\s*>Observer assigned to a station<', html)
 
 
 def test_filter_by_actor(client, login, history):
