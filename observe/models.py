@@ -4,6 +4,7 @@ from observe.assignments.models import Assignment
 from observe.audit.models import AuditEntry
 from observe.auth.models import ApiToken, OneTimeLink, User
 from observe.branches.models import Branch
+from observe.common.uploads import PendingUpload
 from observe.elections.models import Contest, ContestChoice, Election, PollingStation
 from observe.mail.models import OutboxMessage
 from observe.observers.models import Application, Observer, ObserverNote, StatusChange
@@ -38,4 +39,5 @@ __all__ = ["ApiToken", "Application", "Assignment", "AuditEntry", "Branch", "Con
            "QuizQuestion", "Registration", "SessionInvitation", "Speaker", "StatusChange",
            "TrainingModule", "TrainingSession", "User",
            "CheckIn", "ChecklistForm", "ChecklistResponse", "Evidence", "Incident",
-           "ProtocolCopy", "ProtocolVote", "Report", "ReportEvent", "TurnoutReport"]
+           "ProtocolCopy", "ProtocolVote", "Report", "ReportEvent", "TurnoutReport",
+           "PendingUpload"]

@@ -1,23 +1,65 @@
-"""The one entry point to pandas for spreadsheets: read CSV/XLSX, guess columns, write CSV/XLSX.
+"""The one entry point to pandas for spreadsheets: read CSV/XLSX, find the header, guess columns,
+write CSV/XLSX.
 
 A table read here has every cell as a string ("" for an empty cell) and is indexed by its
-spreadsheet line number (the header is line 1, the first data row line 2), so errors can point
-people to the line they see in Excel.
+spreadsheet line number, so errors point people to the line they see in Excel. The header is found
+among the first lines (a title and a blank line above it are skipped); its line is in
+`frame.attrs["header_line"]`.
+
+Reading is bounded before anything is built: at most MAX_IMPORT_ROWS rows, MAX_IMPORT_COLUMNS
+columns and MAX_IMPORT_CELLS cells (rows times columns of the part in use; trailing empty rows and
+columns do not count). A file past a limit is refused with a message that says which. A file read
+from disk (a pending upload) is parsed once: its lines are kept beside it and read back after.
 """
 
 import csv
 import io
+import json
+import os
 import re
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
 import pandas as pd
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
+
+from observe.common import xlsx
+from observe.common.errors import DomainError
 
 XLSX_MAGIC = b"PK\x03\x04"
 DELIMITERS = (",", ";", "\t")
-FIRST_LINE = 2  # the spreadsheet line of the first data row
+HEADER_SEARCH_ROWS = 10  # the header is looked for among the first ten non-empty lines
+MAX_LINE_CHARS = 1_000_000  # one line of a CSV file; a real row is a few KB at most
+DEFAULT_LIMITS = {"MAX_IMPORT_ROWS": 100_000, "MAX_IMPORT_COLUMNS": 200,
+                  "MAX_IMPORT_CELLS": 5_000_000}
+# An XLSX may unpack to this much per allowed cell (inline strings take ~64 bytes a cell).
+UNPACKED_BYTES_PER_CELL = 64
+MIN_UNPACKED_BYTES = 16 << 20
+GRID_CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of a file an import reads (configuration keys in DEFAULT_LIMITS)."""
+
+    rows: int
+    columns: int
+    cells: int
+
+    @property
+    def last_line(self) -> int:
+        """The last spreadsheet line that may hold data: the rows, and room for a title above."""
+        return self.rows + HEADER_SEARCH_ROWS
+
+    @classmethod
+    def current(cls) -> "Limits":
+        """The limits of the running app (the defaults outside one)."""
+        config = current_app.config if has_app_context() else {}
+        return cls(*(int(config.get(key) or default) for key, default in DEFAULT_LIMITS.items()))
 
 
 @dataclass
@@ -41,35 +83,83 @@ class TablePreview:
     total_rows: int = 0
     errors: list[RowError] = field(default_factory=list)
     missing_fields: list[str] = field(default_factory=list)
+    header_line: int = 1  # the line the column names were taken from
 
     @property
     def bad_lines(self) -> list[int]:
         return sorted({error.line for error in self.errors})
 
-
-class TableError(ValueError):
-    """The file cannot be read as a table; the message is ready to show."""
-
-
-def _load(path_or_bytes) -> bytes:
-    if isinstance(path_or_bytes, bytes | bytearray):
-        return bytes(path_or_bytes)
-    return Path(path_or_bytes).read_bytes()
+    @property
+    def can_import(self) -> bool:
+        """Whether importing would add anything: every required column chosen, a valid row."""
+        return not self.missing_fields and getattr(self, "valid_count", 0) > 0
 
 
-def read_table(path_or_bytes, filename: str) -> pd.DataFrame:
-    """Read a CSV or XLSX file into a DataFrame of strings indexed by spreadsheet line number."""
-    data = _load(path_or_bytes)
+class TableError(DomainError):
+    """The file cannot be read as a table; the message is ready to show (on the file field)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, field="file")
+
+
+def _not_a_spreadsheet() -> TableError:
+    return TableError(_("This file is not a spreadsheet. Upload a CSV or XLSX file."))
+
+
+def _too_large(what: str, limits: Limits) -> TableError:
+    if what == "rows":
+        return TableError(_("The file has more than %(num)d rows. Import at most %(num)d rows "
+                            "at a time: split the file.", num=limits.rows))
+    if what == "columns":
+        return TableError(_("The file has more than %(num)d columns. Delete the columns you do "
+                            "not need and upload it again.", num=limits.columns))
+    if what == "cells":
+        return TableError(_("The table of the file is too large: at most %(num)d cells (rows "
+                            "times columns) are read at once. Split the file or delete the "
+                            "columns you do not need.", num=limits.cells))
+    return TableError(_("The file is too large once unpacked. Split it or delete what you do "
+                        "not need."))
+
+
+@dataclass
+class Grid:
+    """The non-empty lines of a sheet: their line numbers and their cells (trailing empty cells
+    dropped)."""
+
+    lines: list[int]
+    rows: list[list[str]]
+
+
+def read_grid(source, filename: str, limits: Limits | None = None) -> Grid:
+    """The non-empty lines of a CSV or XLSX file (bytes or a path), within the limits.
+
+    For a path, the lines are kept beside the file and read back next time, so a pending upload
+    is parsed once however often its check step is shown.
+    """
+    limits = limits or Limits.current()
+    if isinstance(source, bytes | bytearray | memoryview):
+        return _parse(bytes(source), filename, limits)
+    path = Path(source)
+    grid = _cached_grid(path)
+    if grid is None:
+        grid = _parse(path.read_bytes(), filename, limits)
+        _keep_grid(path, grid)
+    return grid
+
+
+def _parse(data: bytes, filename: str, limits: Limits) -> Grid:
     if not data.strip():
         raise TableError(_("The file is empty."))
-    name = (filename or "").lower()
     if data.startswith(XLSX_MAGIC):
-        header, rows = xlsx_rows(data)
-    elif name.endswith((".xlsx", ".xlsm", ".xls")):
-        raise TableError(_("This file is not a spreadsheet. Upload a CSV or XLSX file."))
+        grid = _xlsx_grid(data, limits)
+    elif (filename or "").lower().endswith((".xlsx", ".xlsm", ".xls")):
+        raise _not_a_spreadsheet()
     else:
-        header, rows = _csv_rows(data)
-    return _frame(header, rows)
+        text = decode_text(data)
+        grid = _csv_grid(text, _delimiter(text), limits)
+    if not grid.rows:
+        raise TableError(_("The file is empty."))
+    return grid
 
 
 def decode_text(data: bytes) -> str:
@@ -77,27 +167,85 @@ def decode_text(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data:
-        raise TableError(_("This file is not a spreadsheet. Upload a CSV or XLSX file."))
+        raise _not_a_spreadsheet()
     for encoding in ("utf-8-sig", "cp1251"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise TableError(_("This file is not a spreadsheet. Upload a CSV or XLSX file."))
+    raise _not_a_spreadsheet()
 
 
-def _csv_rows(data: bytes):
-    text = decode_text(data)
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    delimiter = max(DELIMITERS, key=first_line.count)
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _physical_lines(text: str) -> Iterator[str]:
+    """The lines of the text with their endings, each at most MAX_LINE_CHARS long."""
+    start, number = 0, 0
+    for number, end in enumerate(_LINE_END.finditer(text), start=1):
+        if end.end() - start > MAX_LINE_CHARS:
+            raise TableError(_("Line %(line)d of the file is too long.", line=number))
+        yield text[start:end.end()]
+        start = end.end()
+    if start < len(text):
+        if len(text) - start > MAX_LINE_CHARS:
+            raise TableError(_("Line %(line)d of the file is too long.", line=number + 1))
+        yield text[start:]
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter used most in the first lines (a title line above the header has few)."""
+    lines = []
+    for line in _physical_lines(text):
+        if line.strip():
+            lines.append(line)
+            if len(lines) >= HEADER_SEARCH_ROWS:
+                break
+    return max(DELIMITERS, key=lambda d: sum(line.count(d) for line in lines))
+
+
+def _csv_records(text: str, delimiter: str, limits: Limits) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of every non-empty record, trailing empty cells dropped, within limits."""
+    reader = csv.reader(_physical_lines(text), delimiter=delimiter)
+    rows = width = 0
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error:
-        raise TableError(_("This file is not a spreadsheet. Upload a CSV or XLSX file.")) \
-            from None
-    if not rows:
-        raise TableError(_("The file is empty."))
-    return rows[0], rows[1:]
+        for line, row in enumerate(reader, start=1):
+            while row and not row[-1].strip():
+                row.pop()
+            if not row:
+                continue
+            if line > limits.last_line:
+                raise _too_large("rows", limits)
+            if len(row) > limits.columns:
+                raise _too_large("columns", limits)
+            rows, width = rows + 1, max(width, len(row))
+            if rows * width > limits.cells:
+                raise _too_large("cells", limits)
+            yield line, row
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise TableError(_("Line %(line)d of the file is too long.",
+                               line=reader.line_num)) from None
+        raise _not_a_spreadsheet() from None
+
+
+def _csv_grid(text: str, delimiter: str, limits: Limits) -> Grid:
+    grid = Grid([], [])
+    for line, row in _csv_records(text, delimiter, limits):
+        grid.lines.append(line)
+        grid.rows.append(row)
+    return grid
+
+
+def csv_rows(text: str, delimiter: str, limits: Limits | None = None) -> list[list[str]]:
+    """Every record of a CSV text, blank ones as [], within the limits (for readers that look for
+    their own header, like Zoom's report). Raises csv.Error when it does not parse."""
+    limits = limits or Limits.current()
+    rows: list[list[str]] = []
+    for line, row in _csv_records(text, delimiter, limits):
+        rows.extend([] for _blank in range(line - 1 - len(rows)))
+        rows.append(row)
+    return rows
 
 
 def _cell(value) -> str:
@@ -114,40 +262,137 @@ def _cell(value) -> str:
     return str(value)
 
 
-def xlsx_rows(data: bytes):
-    """The first sheet's rows, read with calamine (openpyxl takes ~10x longer on big files)."""
+def _xlsx_grid(data: bytes, limits: Limits) -> Grid:
+    """The first sheet's non-empty rows, read with calamine (openpyxl takes ~10x longer) once
+    the workbook was measured: calamine allocates its whole used range up front."""
     from python_calamine import CalamineError, CalamineWorkbook
 
+    try:
+        xlsx.check_workbook(data, max_line=limits.last_line, max_columns=limits.columns,
+                            max_cells=limits.cells,
+                            max_unpacked=max(limits.cells * UNPACKED_BYTES_PER_CELL,
+                                             MIN_UNPACKED_BYTES))
+    except xlsx.Oversize as error:
+        raise _too_large(error.what, limits) from None
+    except xlsx.Unreadable:
+        raise _not_a_spreadsheet() from None
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         if not workbook.sheet_names:
             raise TableError(_("The file is empty."))
+        sheet = workbook.get_sheet_by_index(0)
         # skip_empty_area=False keeps leading blank rows, so line numbers match the sheet's.
-        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        values = sheet.to_python(skip_empty_area=False)
     except (CalamineError, ValueError, OSError) as error:
         if isinstance(error, TableError):
             raise
-        raise TableError(_("This file is not a spreadsheet. Upload a CSV or XLSX file.")) \
-            from None
-    rows = [[_cell(value) for value in row] for row in rows]
-    while rows and not any(rows[-1]):
-        rows.pop()
-    if not rows:
+        raise _not_a_spreadsheet() from None
+    grid = Grid([], [])
+    for line, row in enumerate(values, start=1):
+        cells = [_cell(value) for value in row]
+        while cells and not cells[-1].strip():
+            cells.pop()
+        if cells:
+            grid.lines.append(line)
+            grid.rows.append(cells)
+    return grid
+
+
+def xlsx_rows(data: bytes, limits: Limits | None = None) -> tuple[list[str], list[list[str]]]:
+    """The first sheet as (first line, the lines after it), blank lines as [], within limits."""
+    grid = _xlsx_grid(data, limits or Limits.current())
+    if not grid.rows:
         raise TableError(_("The file is empty."))
+    rows: list[list[str]] = []
+    for line, row in zip(grid.lines, grid.rows, strict=True):
+        rows.extend([] for _blank in range(line - 1 - len(rows)))
+        rows.append(row)
     return rows[0], rows[1:]
 
 
-def _frame(header, rows) -> pd.DataFrame:
+def _grid_cache(path: Path) -> Path:
+    return path.with_name(path.name + ".grid.json")
+
+
+def _cached_grid(path: Path) -> Grid | None:
+    try:
+        stat = path.stat()
+        with _grid_cache(path).open(encoding="utf-8") as handle:
+            stored = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stored, dict) or stored.get("version") != GRID_CACHE_VERSION \
+            or stored.get("source") != [stat.st_size, stat.st_mtime_ns]:
+        return None
+    return Grid(stored["lines"], stored["rows"])
+
+
+def _keep_grid(path: Path, grid: Grid) -> None:
+    """Write the grid beside the file (JSON, readable by the app's user only); best effort."""
+    cache = _grid_cache(path)
+    partial = cache.with_name(f"{cache.name}.{os.getpid()}.partial")
+    try:
+        stat = path.stat()
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump({"version": GRID_CACHE_VERSION, "source": [stat.st_size, stat.st_mtime_ns],
+                       "lines": grid.lines, "rows": grid.rows}, handle,
+                      ensure_ascii=False, separators=(",", ":"))
+        os.replace(partial, cache)
+    except OSError:
+        partial.unlink(missing_ok=True)
+
+
+def read_table(source, filename: str, synonyms: dict[str, list[str]] | None = None, *,
+               limits: Limits | None = None) -> pd.DataFrame:
+    """Read a CSV or XLSX file into a DataFrame of strings indexed by spreadsheet line number.
+
+    With `synonyms` ({field: [header, ...]}) the header is the first line naming the most known
+    columns; without, the first line with more than one cell. Its line number is in
+    `frame.attrs["header_line"]`. Raises TableError for a file that cannot be read or is past
+    the limits.
+    """
+    limits = limits or Limits.current()
+    grid = read_grid(source, filename, limits)
+    at = header_index(grid.rows, synonyms)
+    data_rows, data_lines = grid.rows[at + 1:], grid.lines[at + 1:]
+    if len(data_rows) > limits.rows:
+        raise _too_large("rows", limits)
+    frame = _frame(grid.rows[at], data_rows, data_lines)
+    frame.attrs["header_line"] = grid.lines[at]
+    return frame
+
+
+def _header_cells(row: list[str]) -> list[str]:
+    # A long text is an answer, not a column name: it is not weighed.
+    return [" ".join(str(cell).split()) if len(str(cell)) <= 200 else "" for cell in row]
+
+
+def header_index(rows: list[list[str]], synonyms: dict[str, list[str]] | None = None) -> int:
+    """Which of the first lines is the header: the one whose cells name the most fields (the
+    earliest on a tie); with no such line, the first with more than one cell (a merged title
+    row has one), else the first."""
+    candidates = rows[:HEADER_SEARCH_ROWS]
+    if synonyms:
+        scores = [sum(1 for column in guess_mapping(_header_cells(row), synonyms).values()
+                      if column) for row in candidates]
+        if scores and max(scores) > 0:
+            return scores.index(max(scores))
+    filled = [sum(1 for cell in row if str(cell).strip()) for row in candidates]
+    return next((index for index, count in enumerate(filled) if count > 1), 0)
+
+
+def _frame(header: list[str], rows: list[list[str]], lines: list[int]) -> pd.DataFrame:
     header = [" ".join(str(h or "").split()) for h in header]
-    # Trailing columns without a header and without data are formatting, not columns.
-    while header and not header[-1] and not any(len(r) >= len(header) and r[len(header) - 1]
-                                                for r in rows):
-        header.pop()
     if not any(header):
         raise TableError(_("The first line of the file must name the columns."))
-    width = len(header)
+    if not rows:
+        raise TableError(_("The file has no rows below the header."))
+    # Columns past the header's last name that hold data get a name; empty ones are formatting.
+    width = max(len(header), max(len(row) for row in rows))
     names, seen = [], {}
-    for position, title in enumerate(header, start=1):
+    for position in range(1, width + 1):
+        title = header[position - 1] if position <= len(header) else ""
         title = title or _("Column %(n)d", n=position)
         if title in seen:
             seen[title] += 1
@@ -155,18 +400,12 @@ def _frame(header, rows) -> pd.DataFrame:
         else:
             seen[title] = 1
         names.append(title)
-    lines, cells = [], []
-    for line, row in enumerate(rows, start=FIRST_LINE):
-        row = [_cell(v) if not isinstance(v, str) else v for v in row]
-        if any(v.strip() for v in row):  # blank lines are skipped but keep their numbers
-            lines.append(line)
-            cells.append((row + [""] * width)[:width])
-    if not cells:
-        raise TableError(_("The file has no rows below the header."))
+    cells = [row + [""] * (width - len(row)) if len(row) < width else row for row in rows]
     return pd.DataFrame(cells, columns=names, index=pd.Index(lines, name="line"), dtype=object)
 
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+MAX_RUN_WORDS = 8  # no synonym has more words than this
 
 
 def normalize_header(text: str) -> str:
@@ -174,14 +413,24 @@ def normalize_header(text: str) -> str:
     return _NOT_WORD.sub("", str(text).casefold().replace("ё", "е"))
 
 
+def _word_runs(header) -> set[str]:
+    """Every run of consecutive whole words of a header, joined as normalize_header joins them
+    ("E-mail" is "email"): a synonym matches whole words, never part of one."""
+    words = [w for w in _NOT_WORD.split(str(header).casefold().replace("ё", "е")) if w]
+    return {"".join(words[i:j]) for i in range(len(words))
+            for j in range(i + 1, min(len(words), i + MAX_RUN_WORDS) + 1)}
+
+
 def guess_mapping(columns, synonyms: dict[str, list[str]]) -> dict[str, str | None]:
     """For each field, the column whose header matches one of its synonyms (None if none does).
 
     An exact match (ignoring case, spaces and punctuation) wins; otherwise a header containing
-    a synonym ("Ваше ФИО", "Укажите номер телефона") is taken, the longest synonym first.
+    a synonym as whole words ("Ваше ФИО", "Укажите номер телефона") is taken, the longest
+    synonym first. Whole words, never substrings: "Метка" is not inside "Отметка времени".
     Each column is used for at most one field.
     """
     normalized = {column: normalize_header(column) for column in columns}
+    runs = {column: _word_runs(column) for column in columns}
     mapping: dict[str, str | None] = dict.fromkeys(synonyms)
     used: set[str] = set()
     for name, words in synonyms.items():
@@ -196,13 +445,15 @@ def guess_mapping(columns, synonyms: dict[str, list[str]]) -> dict[str, str | No
     for _length, name, key in candidates:
         if mapping[name] is not None or len(key) < 3:
             continue
-        for column, norm in normalized.items():
-            if column not in used and key in norm:
+        for column in normalized:
+            if column not in used and key in runs[column]:
                 mapping[name] = column
                 used.add(column)
                 break
     return mapping
 
+
+# --- writing ------------------------------------------------------------------------------------
 
 _FORMULA_START = ("=", "@", "\t", "\r")
 _SIGNED_NUMBER = re.compile(r"^[+-][\d\s().-]*$")
@@ -220,27 +471,36 @@ def _safe(value):
     return value
 
 
-def _frame_out(rows, columns) -> pd.DataFrame:
-    return pd.DataFrame([[_safe(v) for v in row] for row in rows],
-                        columns=[str(c) for c in columns], dtype=object)
+def _safe_rows(rows: Iterable[Sequence]) -> Iterator[list]:
+    for row in rows:
+        yield [_safe(value) for value in row]
+
+
+def csv_chunks(rows: Iterable[Sequence], columns: Sequence, batch: int = 1000
+               ) -> Iterator[bytes]:
+    """The table as CSV in UTF-8 with a BOM, `batch` rows at a time, as the rows come."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    buffer.write("\ufeff")
+    writer.writerow([str(c) for c in columns])
+    for count, row in enumerate(_safe_rows(rows), start=1):
+        writer.writerow(row)
+        if count % batch == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
 
 
 def write_csv(rows, columns) -> bytes:
     """Rows (sequences in the order of `columns`, the headers) as CSV in UTF-8 with a BOM."""
-    return _frame_out(rows, columns).to_csv(index=False).encode("utf-8-sig")
+    return b"".join(csv_chunks(rows, columns))
 
 
 def write_xlsx(rows, columns, sheet_name: str = "Sheet1") -> bytes:
     """Rows (sequences in the order of `columns`, the headers) as an XLSX workbook."""
     buffer = io.BytesIO()
-    frame = _frame_out(rows, columns)
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet_name[:31])
-        sheet = writer.sheets[sheet_name[:31]]
-        for position, column in enumerate(frame.columns, start=1):
-            width = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
-            sheet.column_dimensions[sheet.cell(1, position).column_letter].width = min(
-                max(width + 2, 8), 60)
+    xlsx.write_workbook(buffer, [str(c) for c in columns], _safe_rows(rows), sheet_name)
     return buffer.getvalue()
 
 
@@ -250,16 +510,40 @@ SPREADSHEET_MIMETYPES = {
 }
 
 
+def _file_chunks(handle, size: int = 1 << 20) -> Iterator[bytes]:
+    try:
+        while chunk := handle.read(size):
+            yield chunk
+    finally:
+        handle.close()
+
+
 def spreadsheet_download(rows, headers, fmt: str, basename: str, sheet_name: str = "Sheet1"):
-    """A Flask response with the table as a dated CSV or XLSX attachment (never cached)."""
-    from flask import Response
+    """A Flask response with the table as a dated CSV or XLSX attachment (never cached).
+
+    `rows` may be a generator reading the database as it goes: CSV is streamed to the client
+    while it is read; XLSX is written row by row to a temporary file (memory stays flat) and
+    sent from there.
+    """
+    from flask import Response, stream_with_context
     from flask_babel import to_user_timezone
 
     from observe.common.db import utcnow
 
-    body = write_csv(rows, headers) if fmt == "csv" else write_xlsx(rows, headers,
-                                                                     sheet_name=sheet_name)
     day = to_user_timezone(utcnow()).date().isoformat()
-    return Response(body, mimetype=SPREADSHEET_MIMETYPES[fmt], headers={
-        "Content-Disposition": f'attachment; filename="{basename}-{day}.{fmt}"',
-        "Cache-Control": "no-store"})
+    headers_out = {"Content-Disposition": f'attachment; filename="{basename}-{day}.{fmt}"',
+                   "Cache-Control": "no-store"}
+    if fmt == "csv":
+        body = stream_with_context(csv_chunks(rows, headers))
+    else:
+        spool = tempfile.TemporaryFile()  # noqa: SIM115  closed by _file_chunks once sent
+        try:
+            xlsx.write_workbook(spool, [str(h) for h in headers], _safe_rows(rows),
+                                sheet_name=sheet_name)
+            headers_out["Content-Length"] = str(spool.tell())
+            spool.seek(0)
+        except BaseException:
+            spool.close()
+            raise
+        body = _file_chunks(spool)
+    return Response(body, mimetype=SPREADSHEET_MIMETYPES[fmt], headers=headers_out)

@@ -166,7 +166,7 @@ def edit_station(station_id: int):
 
 def _load_import(election: Election, token: str) -> tuple[Path, str]:
     """The pending import behind a token: (path, filename); 404 unless it is the user's."""
-    pending = PENDING.load(token, election=election.id)
+    pending = PENDING.load(token, user=current_user, election=election.id)
     if pending is None:
         abort(404)
     path, entry = pending
@@ -179,9 +179,11 @@ def import_upload(election_id: int):
     election = db.get_or_404(Election, election_id)
     form = StationImportForm()
     if form.validate_on_submit():
-        token = PENDING.save(form.file.data, election=election.id)
-        return redirect(url_for("elections.import_preview", election_id=election.id,
-                                token=token))
+        with service_errors(form) as outcome:  # a file that is not what its name says
+            token = PENDING.save(form.file.data, user=current_user, election=election.id)
+        if outcome.ok:
+            return redirect(url_for("elections.import_preview", election_id=election.id,
+                                    token=token))
     return render_template("elections/import_upload.html", form=form, election=election)
 
 

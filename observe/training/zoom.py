@@ -7,7 +7,6 @@ shows the result and marks attendance through `services.mark_attendance` once co
 """
 
 import csv
-import io
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -15,7 +14,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from observe.common.tabular import XLSX_MAGIC, TableError, decode_text, normalize_header, xlsx_rows
+from observe.common.tabular import (
+    XLSX_MAGIC,
+    TableError,
+    csv_rows,
+    decode_text,
+    normalize_header,
+    xlsx_rows,
+)
 from observe.extensions import db
 from observe.observers.choices import ACCEPTED
 from observe.observers.models import Observer
@@ -99,7 +105,7 @@ def _rows(data: bytes, filename: str) -> list[list[str]]:
         if delimiter not in text:
             continue
         try:
-            parses.append(list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
+            parses.append(csv_rows(text, delimiter))  # bounded like every import
         except csv.Error:
             continue
     if not parses:

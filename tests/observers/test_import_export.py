@@ -313,10 +313,16 @@ def test_upload_preview_fix_mapping_and_import(client, login):
 
 def test_unreadable_upload_is_explained(client, login):
     login("coordinator")
-    response = upload(client, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "photo.xlsx")
-    token = token_of(response)
+    # A PNG named .xlsx is refused on upload: its content is sniffed, not its name trusted.
+    response = client.post("/observers/import?lang=en", content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+                                          "photo.xlsx")})
+    assert response.status_code == 200
+    assert "does not match its name" in response.get_data(as_text=True)
+    # A text file that is no table passes the upload and is explained by the check step.
+    token = token_of(upload(client, "ФИО\n".encode(), "names.csv"))
     page = client.get(f"/observers/import/{token}?lang=en", follow_redirects=True)
-    assert "not a spreadsheet" in page.get_data(as_text=True)
+    assert "no rows below the header" in page.get_data(as_text=True)
     wrong_type = upload(client, b"hello", "notes.txt")
     assert wrong_type.status_code == 200 and counts() == (0, 0, 0)
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import SelectField, SubmitField
 
 from observe.branches.models import Branch
-from observe.common.forms import mapping_form
+from observe.common.forms import mapping_form, service_errors
 from observe.common.tabular import TableError, spreadsheet_download
 from observe.common.uploads import PendingUploads
 from observe.extensions import db
@@ -44,7 +44,7 @@ class ImportUploadForm(FlaskForm):
 
 def _load_import(token: str):
     """The pending import behind a token: (path, filename, branch); 404 unless it is the user's."""
-    pending = PENDING.load(token)
+    pending = PENDING.load(token, user=current_user)
     if pending is None:
         abort(404)
     path, entry = pending
@@ -68,8 +68,10 @@ def import_upload():
         branch = db.session.get(Branch, branch_id) if branch_id else None
         if branch is None or not in_scope(current_user, branch.id):
             abort(403)
-        token = PENDING.save(form.file.data, branch=branch.id)
-        return redirect(url_for("observers.import_preview", token=token))
+        with service_errors(form) as outcome:  # a file that is not what its name says
+            token = PENDING.save(form.file.data, user=current_user, branch=branch.id)
+        if outcome.ok:
+            return redirect(url_for("observers.import_preview", token=token))
     return render_template("observers/import_upload.html", form=form)
 
 
