@@ -1,6 +1,6 @@
 """Read-side of the audit log: the filtered entries and the choices of its filters."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from observe.audit.labels import action_label
 from observe.audit.models import AuditEntry
@@ -47,3 +47,15 @@ def action_options(chosen: str = "") -> list[tuple[str, str]]:
     if chosen and chosen not in codes:
         options.insert(0, (chosen, chosen))  # a prefix typed into the address, kept
     return options
+
+
+FAILED_SIGN_INS = ("auth.login_failed", "auth.login_refused_locked", "auth.account_locked",
+                   "auth.throttled")
+
+
+def recent_counts(since) -> dict[str, int]:
+    """Entries written since a time, and how many of them are failed or refused sign-ins."""
+    recent = select(func.count()).select_from(AuditEntry).where(AuditEntry.occurred_at >= since)
+    return {"entries": db.session.scalar(recent) or 0,
+            "failed_sign_ins": db.session.scalar(
+                recent.where(AuditEntry.action.in_(FAILED_SIGN_INS))) or 0}

@@ -1,6 +1,6 @@
 """Read-side of branches: the one list of branches offered for picking."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from observe.branches.models import Branch
 from observe.extensions import db
@@ -19,3 +19,10 @@ def active_branch_choices(user=None) -> list[tuple[int, str]]:
     """(id, "Region — branch") of the active branches, for select fields."""
     return [(branch.id, f"{branch.region_name} — {branch.name}")
             for branch in active_branches(user)]
+
+
+def branch_counts() -> dict[str, int]:
+    """Active and inactive branches."""
+    rows = dict(db.session.execute(
+        select(Branch.is_active, func.count()).group_by(Branch.is_active)).all())
+    return {"active": rows.get(True, 0), "inactive": rows.get(False, 0)}

@@ -1,9 +1,10 @@
 """Read-side queries for the user administration pages."""
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from observe.auth.models import User
 from observe.branches.models import Branch
+from observe.common.db import utcnow
 from observe.extensions import db
 
 
@@ -30,3 +31,17 @@ def filtered_users(q: str = "", role: str = "", branch_id: str = "", status: str
     elif status == "inactive":
         stmt = stmt.where(User.is_active.is_(False))
     return stmt
+
+
+def account_counts() -> dict[str, int]:
+    """Active and deactivated accounts, and those locked now after failed sign-ins."""
+    active, inactive = 0, 0
+    for is_active, number in db.session.execute(
+            select(User.is_active, func.count()).group_by(User.is_active)):
+        if is_active:
+            active = number
+        else:
+            inactive = number
+    locked = db.session.scalar(select(func.count()).select_from(User).where(
+        User.locked_until > utcnow())) or 0
+    return {"active": active, "inactive": inactive, "locked": locked}
