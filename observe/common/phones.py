@@ -1,24 +1,91 @@
 """Phone numbers in E.164, parsed with the phonenumbers library (Kazakhstan by default)."""
 
 import phonenumbers
+from phonenumbers import ValidationResult
 
 DEFAULT_REGION = "KZ"
 
+# Why a text is not a number we can dial, from phonenumbers' own verdicts.
+NOT_A_NUMBER = "not_a_number"
+TOO_SHORT = "too_short"
+TOO_LONG = "too_long"
+UNKNOWN_CODE = "unknown_code"  # the right length, but no operator or area has this code
+FOREIGN = "foreign"  # a real number, of another country
+
+_LENGTH_REASONS = {
+    ValidationResult.TOO_SHORT: TOO_SHORT,
+    ValidationResult.TOO_LONG: TOO_LONG,
+    ValidationResult.INVALID_COUNTRY_CODE: NOT_A_NUMBER,
+}
+
 
 class InvalidPhone(ValueError):
-    """The text is not a phone number we can dial."""
+    """The text is not a phone number we can dial; `reason` says why, `code` the bad prefix."""
+
+    def __init__(self, value: str, reason: str = NOT_A_NUMBER, code: str = ""):
+        super().__init__(value)
+        self.value = value
+        self.reason = reason
+        self.code = code
 
 
-def normalize_phone(raw: str, region: str = DEFAULT_REGION) -> str:
-    """Return the number in E.164 form, or raise InvalidPhone."""
+def normalize_phone(raw: str, region: str = DEFAULT_REGION, *, home_only: bool = False) -> str:
+    """Return the number in E.164 form, or raise InvalidPhone with the reason.
+
+    `home_only` also refuses valid numbers of other countries (a Russian +7 9xx number).
+    """
     text = (raw or "").strip()
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
-        raise InvalidPhone(str(exc)) from exc
+        reason = TOO_SHORT if exc.error_type in (
+            phonenumbers.NumberParseException.TOO_SHORT_NSN,
+            phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD) else (
+            TOO_LONG if exc.error_type == phonenumbers.NumberParseException.TOO_LONG
+            else NOT_A_NUMBER)
+        raise InvalidPhone(text, reason) from exc
+    length = phonenumbers.is_possible_number_with_reason(number)
+    if length in _LENGTH_REASONS:
+        raise InvalidPhone(text, _LENGTH_REASONS[length])
+    if length == ValidationResult.INVALID_LENGTH:
+        raise InvalidPhone(text, _length_reason(number))
+    national = str(number.national_number)
     if not phonenumbers.is_valid_number(number):
-        raise InvalidPhone(text)
+        if region in phonenumbers.region_codes_for_country_code(number.country_code):
+            raise InvalidPhone(text, UNKNOWN_CODE, national[:3])
+        raise InvalidPhone(text, FOREIGN if home_only else NOT_A_NUMBER)
+    if home_only and phonenumbers.region_code_for_number(number) != region:
+        raise InvalidPhone(text, FOREIGN)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _length_reason(number) -> str:
+    """Too short or too long for its country, when phonenumbers only says "invalid length"."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(
+        phonenumbers.region_code_for_country_code(number.country_code))
+    lengths = [n for n in getattr(getattr(metadata, "general_desc", None), "possible_length", ())
+               if n > 0]
+    digits = len(str(number.national_number))
+    if not lengths:
+        return NOT_A_NUMBER
+    # Between two possible lengths (Kazakhstan: 10 and 14) a number is a digit or two too long.
+    return TOO_LONG if digits > min(lengths) else TOO_SHORT
+
+
+def invalid_phone_message(error: InvalidPhone) -> str:
+    """What was wrong with the number, in the user's language, quoting what they typed."""
+    from flask_babel import gettext as _
+
+    value = error.value[:40]
+    detail = {
+        TOO_SHORT: lambda: _("“%(value)s” is too short.", value=value),
+        TOO_LONG: lambda: _("“%(value)s” is too long.", value=value),
+        UNKNOWN_CODE: lambda: _("“%(value)s” does not exist in Kazakhstan: check the operator "
+                                "code (%(code)s) and the digits.", value=value, code=error.code),
+        FOREIGN: lambda: _("“%(value)s” is not a Kazakh number.", value=value),
+    }.get(error.reason, lambda: _("“%(value)s” is not a phone number.", value=value))()
+    # The first sentence is the one every catalog already has; the detail follows it.
+    return f"{_('This is not a valid phone number.')} {detail}"
 
 
 def format_phone(e164: str | None) -> str:

@@ -175,3 +175,45 @@ def test_the_age_rule_uses_the_next_polling_day(app, make_election):
     birthday = today + timedelta(days=50)
     born = birthday.replace(year=birthday.year - 18)
     assert clean_birth_date(born) == born
+
+
+# --- phone errors say what is wrong (field trial) --------------------------------------------
+
+@pytest.mark.parametrize(("raw", "reason"), [
+    ("12 34", "is too short"),
+    ("+7 701 234", "is too short"),
+    ("+7 701 234 56 78 9", "is too long"),
+    ("+7 600 123 45 67", "check the operator code (600)"),
+    ("+1 202 555 0143", "is not a Kazakh number"),
+    ("8 999 123 45 67", "is not a Kazakh number"),  # a Russian mobile
+    ("call me maybe", "is not a phone number"),
+])
+def test_phone_errors_quote_the_value_and_give_the_reason(raw, reason):
+    with pytest.raises(RuleError) as error:
+        clean_phone(raw)
+    message = error.value.fields["phone"][0]
+    assert f"“{raw}”" in message
+    assert reason in message
+
+
+def test_kazakh_landlines_and_mobiles_pass():
+    assert clean_phone("8 7212 41 23 45") == "+77212412345"
+    assert clean_phone("+7 747 123 45 67") == "+77471234567"
+
+
+# --- names: letters only (field trial) --------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["Әлия Қасымқызы", "Іңкәр Үмбетова-Нұрғали", "Ұлжан Өмірбек",
+                                  "Гүлнұр Һадиқызы", "O'Brien John", "Д’Артаньян Ерлан",
+                                  "José Müller", "Ñuñez Ana"])
+def test_names_in_kazakh_russian_and_latin_letters_pass(name):
+    assert rules.clean_full_name(name) == name
+
+
+@pytest.mark.parametrize("name", ["Айгерим 😀", "Айгерим Садыкова 🇰🇿", "Иванов И.И.", "Observer 7",
+                                  "<b>Айгерим</b>", "名字 名字", "Айгерим_Садыкова", "--- ---"])
+def test_names_with_other_characters_are_refused(name):
+    with pytest.raises(RuleError) as error:
+        rules.clean_full_name(name)
+    assert error.value.fields["full_name"] == [
+        "Write the name in letters only: spaces, hyphens and apostrophes may separate them."]
