@@ -26,7 +26,13 @@ from observe.extensions import db  # noqa: E402
 from observe.observers.rules import iin_control_digit  # noqa: E402
 
 HEADERS = ["ФИО", "ИИН", "Дата рождения", "Телефон", "Почта", "Город/район", "Языки",
-           "Откуда узнали"]
+           "Откуда узнали", "Согласие на обработку персональных данных"]
+# Names are letters only: a number is spelled with these syllables instead of digits.
+SYLLABLES = ["ба", "ве", "да", "жа", "ка", "ла", "ма", "на", "са", "та"]
+
+
+def spelled(number: int) -> str:
+    return "".join(SYLLABLES[int(digit)] for digit in str(number)).capitalize()
 LANGUAGES = ["казахский, русский", "қазақ", "русский", "kk, ru", "Kazakh; Russian"]
 
 
@@ -41,9 +47,9 @@ def build_rows(n: int) -> list[list[str]]:
             control = iin_control_digit(first)
             if control is not None:
                 break
-        rows.append([f"Наблюдатель Номер {i}", first + str(control), f"{birth:%d.%m.%Y}",
+        rows.append([f"Наблюдатель {spelled(i)}", first + str(control), f"{birth:%d.%m.%Y}",
                      f"+7701{i:07d}", f"observer{i}@example.org", "Караганда",
-                     LANGUAGES[i % len(LANGUAGES)], "Telegram"])
+                     LANGUAGES[i % len(LANGUAGES)], "Telegram", "Да"])
     return rows
 
 

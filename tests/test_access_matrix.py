@@ -95,6 +95,10 @@ MATRIX = [
      for_managers(400)),
     ("POST", "/observers/<int:observer_id>/invite", "/observers/{own_observer}/invite",
      for_managers(302)),
+    ("POST", "/observers/<int:observer_id>/email-change",
+     "/observers/{own_observer}/email-change", for_managers(302)),
+    ("POST", "/observers/<int:observer_id>/email-change",
+     "/observers/{other_observer}/email-change", {**for_managers(302), "coordinator": 404}),
     ("GET", "/observers/import", "/observers/import", MANAGERS),
     ("POST", "/observers/import", "/observers/import", MANAGERS),
     ("GET", "/observers/import/<token>", "/observers/import/unknown", for_managers(404)),
@@ -264,7 +268,7 @@ MATRIX = [
     ("GET", "/assignments/<int:election_id>/mandates.pdf", "/assignments/{election}/mandates.pdf",
      MANAGERS),
     ("GET", "/assignments/mine/<int:assignment_id>/mandate.pdf",
-     "/assignments/mine/{assignment}/mandate.pdf", {**OBSERVERS_ONLY, "observer": 404}),
+     "/assignments/mine/{assignment}/mandate.pdf", OBSERVERS_ONLY),
 ]
 
 CASES = [

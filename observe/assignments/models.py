@@ -3,6 +3,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from observe.assignments.rules import ACTIVE
 from observe.common.db import UTCDateTime, utcnow
 from observe.extensions import db
 
@@ -39,6 +40,11 @@ class Assignment(db.Model):
 
     AUDITED_FIELDS = ("station_id", "observer_id", "role", "shift", "status", "override_reason",
                       "decline_reason")
+
+    @property
+    def is_active(self) -> bool:
+        """Assigned or confirmed: the observer is still expected at the station."""
+        return self.status in ACTIVE
 
 
 Index("ix_assignment_station_active", Assignment.station_id, Assignment.status)

@@ -2,6 +2,8 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import and_, case, func, or_, select
 
@@ -10,11 +12,13 @@ from observe.assignments.rules import ACTIVE, SHIFTS
 from observe.auth.models import User
 from observe.branches.models import Branch
 from observe.branches.regions import region_name
+from observe.common.db import utcnow
+from observe.common.timezones import LOCAL_ZONE
 from observe.elections.models import Election, PollingStation
 from observe.extensions import db
 from observe.observers.choices import Status
 from observe.observers.models import Observer
-from observe.permissions import Role
+from observe.permissions import Role, acting_region, scope_to_branch
 
 FULL, PARTIAL, NONE = "full", "partial", "none"
 
@@ -114,6 +118,13 @@ def active_assignments(election_id: int, *, station_ids=None, branch_id: int | N
     return by_station
 
 
+def active_count(election_id: int, branch_id: int) -> int:
+    """How many active assignments a branch has in an election (its mandate letters)."""
+    return db.session.scalar(select(func.count()).select_from(Assignment).where(
+        Assignment.election_id == election_id, Assignment.branch_id == branch_id,
+        Assignment.status.in_(ACTIVE))) or 0
+
+
 def assignable_observers(branch_id: int) -> list[Observer]:
     """Approved and certified observers of a branch, certified first, then by name."""
     return list(db.session.execute(
@@ -123,10 +134,21 @@ def assignable_observers(branch_id: int) -> list[Observer]:
                   Observer.id)).scalars())
 
 
-def active_branches() -> list[Branch]:
-    """Branches a national user can pick on the board."""
-    return list(db.session.execute(select(Branch).where(Branch.is_active.is_(True))
-                                   .order_by(Branch.region, Branch.name)).scalars())
+def station_in_election(election_id: int, station_id: int | None) -> PollingStation | None:
+    """A station of the election by id; None for a missing id or another election's station."""
+    if not station_id:
+        return None
+    station = db.session.get(PollingStation, station_id)
+    return station if station is not None and station.election_id == election_id else None
+
+
+def observer_in_scope(observer_id: int | None, user) -> Observer | None:
+    """An observer by id among the user's branches; None for anyone else's."""
+    if not observer_id:
+        return None
+    return db.session.execute(scope_to_branch(
+        select(Observer).where(Observer.id == observer_id), Observer.branch_id, user)
+    ).scalar_one_or_none()
 
 
 # --- coverage ----------------------------------------------------------------------------------
@@ -170,6 +192,26 @@ def election_regions(election_id: int) -> list[str]:
         .distinct().order_by(PollingStation.region)).scalars())
 
 
+def coverage_regions(election_id: int, user, requested: str = "") -> tuple[list[str], str]:
+    """(regions shown, the one region chosen or "") on the coverage page and in the roster.
+
+    A region-bound user sees their own region; the others every region of the election, or
+    the one they asked for.
+    """
+    own = acting_region(user)
+    if own is not None:
+        return [own], own
+    regions = election_regions(election_id)
+    return ([requested], requested) if requested in regions else (regions, "")
+
+
+def region_options(election_id: int, user) -> list[tuple[str, str]]:
+    """(code, name) of the regions a user may switch between; none for a region-bound user."""
+    if acting_region(user) is not None:
+        return []
+    return [(code, region_name(code)) for code in election_regions(election_id)]
+
+
 def station_coverage(election_id: int, regions) -> list[StationCoverage]:
     """Every station of the regions with its coverage state."""
     stations = db.session.execute(select(PollingStation).where(
@@ -204,20 +246,21 @@ def stations_needing_observers(covered: list[StationCoverage]) -> list[StationCo
         _number_key(c.station.number)))
 
 
-def unassigned_certified(election_id: int, branch_ids) -> list[Observer]:
-    """Certified observers of these branches without an active assignment in the election."""
+def unassigned_certified(election_id: int, regions, user) -> list[Observer]:
+    """Certified observers of the regions' branches the user may see, without an active
+    assignment in the election."""
     assigned = select(Assignment.observer_id).where(Assignment.election_id == election_id,
                                                     Assignment.status.in_(ACTIVE))
-    return list(db.session.execute(
-        select(Observer).where(Observer.branch_id.in_(list(branch_ids) or [-1]),
-                               Observer.status == Status.CERTIFIED,
-                               Observer.id.not_in(assigned))
-        .order_by(Observer.branch_id, Observer.full_name, Observer.id)).scalars())
+    stmt = (select(Observer).join(Branch, Branch.id == Observer.branch_id)
+            .where(Branch.region.in_(list(regions) or ["-"]),
+                   Observer.status == Status.CERTIFIED, Observer.id.not_in(assigned))
+            .order_by(Observer.branch_id, Observer.full_name, Observer.id))
+    return list(db.session.execute(scope_to_branch(stmt, Observer.branch_id, user)).scalars())
 
 
-def branch_ids_of_regions(regions) -> list[int]:
-    return list(db.session.execute(select(Branch.id).where(
-        Branch.region.in_(list(regions) or ["-"]))).scalars())
+def branch_names() -> dict[int, str]:
+    """{branch id: name}, for labelling rows."""
+    return dict(db.session.execute(select(Branch.id, Branch.name)).all())
 
 
 # --- the roster and contacts -------------------------------------------------------------------
@@ -250,3 +293,90 @@ def coordinators_of(branch_id: int) -> list[User]:
     return list(db.session.execute(
         select(User).where(User.branch_id == branch_id, User.role == Role.COORDINATOR,
                            User.is_active.is_(True)).order_by(User.full_name)).scalars())
+
+
+def assignment_of(observer: Observer, assignment_id: int) -> Assignment | None:
+    """One of the observer's own assignments; None for anyone else's."""
+    assignment = db.session.get(Assignment, assignment_id)
+    return assignment if assignment is not None and assignment.observer_id == observer.id \
+        else None
+
+
+# Shifts that start with the opening of the polls: be there early to watch it.
+OPENING_SHIFTS = ("full_day", "morning")
+ARRIVE_BEFORE = timedelta(minutes=30)
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "Asia/Almaty")
+    except (ZoneInfoNotFoundError, ValueError):
+        return LOCAL_ZONE
+
+
+def map_links(station: PollingStation) -> dict | None:
+    """A geo: link (opens the phone's map app) and an OpenStreetMap one, when coordinates exist."""
+    if station.latitude is None or station.longitude is None:
+        return None
+    lat, lon = f"{station.latitude:.6f}", f"{station.longitude:.6f}"
+    return {"geo": f"geo:{lat},{lon}?q={lat},{lon}",
+            "osm": f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"}
+
+
+@dataclass
+class AssignmentDetails:
+    """What an observer needs to know about one assignment: where, when, when to arrive."""
+
+    assignment: Assignment
+    election: Election
+    station: PollingStation
+    opens: str  # polls open, "HH:MM" local time
+    closes: str
+    timezone: str
+    arrive: str  # "HH:MM" to be at the station by, "" when the shift starts later
+    upcoming: bool  # active, and polling day is today or later
+    map: dict | None
+
+    @property
+    def address(self) -> str:
+        return ", ".join(part for part in (self.station.address, self.station.premises) if part)
+
+
+def assignment_details(assignment: Assignment, today: date | None = None) -> AssignmentDetails:
+    """The station, address, polling hours and arrival time of one assignment."""
+    election = assignment.election
+    zone = _zone(election.timezone)
+    arrive = ""
+    if assignment.shift in OPENING_SHIFTS:
+        arrive = (datetime.combine(election.polling_day, election.polls_open)
+                  - ARRIVE_BEFORE).time().strftime("%H:%M")
+    today = today or utcnow().astimezone(zone).date()
+    return AssignmentDetails(
+        assignment=assignment, election=election, station=assignment.station,
+        opens=election.polls_open.strftime("%H:%M"), closes=election.polls_close.strftime("%H:%M"),
+        timezone=str(zone), arrive=arrive,
+        upcoming=assignment.status in ACTIVE and election.polling_day >= today,
+        map=map_links(assignment.station))
+
+
+def observer_assignments(observer: Observer, today: date | None = None
+                         ) -> list[AssignmentDetails]:
+    """The observer's assignments with station, address, polling hours and arrival time,
+    newest polling day first."""
+    return [assignment_details(a, today) for a in assignments_of(observer)]
+
+
+def mandate_assignments(election_id: int, user, branch_id: int | None = None
+                        ) -> list[Assignment]:
+    """The active assignments of an election whose letters the user may print (one branch's
+    when given), in the order of the printed pile."""
+    stmt = (select(Assignment)
+            .join(PollingStation, Assignment.station_id == PollingStation.id)
+            .join(Observer, Assignment.observer_id == Observer.id)
+            .where(Assignment.election_id == election_id, Assignment.status.in_(ACTIVE))
+            .order_by(Assignment.branch_id, PollingStation.region, *station_order(),
+                      Observer.full_name, Assignment.id))
+    stmt = scope_to_branch(stmt, Assignment.branch_id, user)
+    if branch_id is not None:
+        stmt = stmt.where(Assignment.branch_id == branch_id)
+    return list(db.session.execute(stmt).scalars())

@@ -7,10 +7,13 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from observe.assignments.mandates import mandate_pdf
 from observe.assignments.models import Assignment
+from observe.assignments.queries import observer_in_scope, station_in_election
 from observe.assignments.rules import ACTIVE, ROLES, SHIFTS, limits_from_text, overlapping_shifts
 from observe.audit.services import record, snapshot
 from observe.common.db import utcnow
+from observe.common.errors import DomainError
 from observe.elections.models import PollingStation
 from observe.extensions import db
 from observe.observers.models import Observer
@@ -18,12 +21,17 @@ from observe.permissions import in_scope
 from observe.training.services import is_certified
 
 
-class AssignmentError(ValueError):
-    """One or more assignment rules were broken; `messages` says which, in the user's words."""
+class AssignmentError(DomainError):
+    """One or more assignment rules were broken; `messages` says which, in the user's words.
 
-    def __init__(self, messages: list[str]):
-        super().__init__(" ".join(messages))
-        self.messages = messages
+    Rule violations concern the whole assignment; a missing observer or station is named by its
+    field (`observer_id`, `station_id`).
+    """
+
+    def __init__(self, messages: list[str] | str | None = None, *, field: str = "",
+                 fields: dict | None = None):
+        listed = [messages] if isinstance(messages, str) else list(messages or [])
+        super().__init__(None, fields={**({field: listed} if listed else {}), **(fields or {})})
 
 
 @dataclass
@@ -111,6 +119,33 @@ def assign_observer(proposal: Proposal, *, actor) -> Assignment:
     return assignment
 
 
+def assign_by_ids(election, *, observer_id: int | None, station_id: int | None, role: str,
+                  shift: str, actor, override_reason: str = "") -> Assignment:
+    """Assign an observer (by id, within the actor's branches) to a station of the election."""
+    observer = observer_in_scope(observer_id, actor)
+    station = station_in_election(election.id, station_id)
+    missing = {}
+    if observer is None:
+        # Another branch's id reads as no choice: nothing to probe.
+        missing["observer_id"] = _("Choose an observer.")
+    if station is None:
+        missing["station_id"] = _("Choose a polling station.")
+    if missing:
+        raise AssignmentError(fields=missing)
+    return assign_observer(Proposal(observer, station, role, shift, override_reason or ""),
+                           actor=actor)
+
+
+def change_assignment_by_ids(assignment: Assignment, *, station_id: int | None, role: str,
+                             shift: str, actor, override_reason: str = "") -> Assignment:
+    """Move an assignment to another station (by id, of the same election), role or shift."""
+    station = station_in_election(assignment.election_id, station_id)
+    if station is None:
+        raise AssignmentError(_("Choose a polling station."), field="station_id")
+    return change_assignment(assignment, station=station, role=role, shift=shift, actor=actor,
+                             override_reason=override_reason)
+
+
 def change_assignment(assignment: Assignment, *, station: PollingStation, role: str, shift: str,
                       actor, override_reason: str = "") -> Assignment:
     """Move an assignment to another station, role or shift, under the same rules."""
@@ -137,7 +172,9 @@ def change_assignment(assignment: Assignment, *, station: PollingStation, role: 
 
 def withdraw_assignment(assignment: Assignment, *, actor, reason: str = "") -> Assignment:
     """The coordinator takes the assignment back."""
-    return _set_status(assignment, "withdrawn", actor=actor, reason=reason)
+    if assignment.status not in ACTIVE:
+        raise AssignmentError([_("This assignment is no longer active.")])
+    return _set_status(assignment, "withdrawn", actor=actor, reason=(reason or "").strip())
 
 
 def confirm_assignment(assignment: Assignment, *, actor) -> Assignment:
@@ -164,3 +201,19 @@ def _set_status(assignment: Assignment, status: str, *, actor, reason: str = "")
     record(f"assignment.{status}", assignment, actor=actor, summary=reason, before=before,
            after=snapshot(assignment, Assignment.AUDITED_FIELDS))
     return assignment
+
+
+def mandate_letters_pdf(assignments: list[Assignment], *, actor, election,
+                        branch_id: int | None = None) -> bytes:
+    """The PDF of these mandate letters, audited: who took whose personal data out."""
+    body = mandate_pdf(assignments)
+    if len(assignments) == 1:
+        assignment = assignments[0]
+        record("assignment.mandate_pdf", assignment, actor=actor,
+               summary=f"{assignment.observer.full_name} → {assignment.station.number}",
+               after={"assignment_ids": [assignment.id]})
+    else:
+        record("assignment.mandate_pdf", election, actor=actor,
+               summary=f"{len(assignments)} mandate letters",
+               after={"assignment_ids": [a.id for a in assignments], "branch_id": branch_id})
+    return body

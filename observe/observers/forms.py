@@ -1,5 +1,8 @@
+"""The recruitment forms: the public join form, the coordinator's forms, the import upload."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
@@ -12,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from observe.common.forms import MultiCheckboxField, checked, required
+from observe.common.forms import MultiCheckboxField, attach_errors, checked, required
 from observe.observers.choices import (
     AVAILABILITY,
     CHANNELS,
@@ -22,6 +25,7 @@ from observe.observers.choices import (
     STATUS_LABELS,
     Status,
 )
+from observe.observers.rules import validate_applicant
 
 
 def _pairs(mapping: dict, keys=None):
@@ -53,11 +57,25 @@ class ApplicantFields(FlaskForm):
     availability = SelectField(_l("When can you observe on polling day?"),
                                choices=lambda: _pairs(AVAILABILITY))
 
+    # Whether the shared rules ask for an e-mail address (a coordinator may leave it out).
+    email_required = True
+
     def rule_input(self) -> dict:
-        """The raw values, for observe.observers.rules.validate_applicant."""
-        return {name: getattr(self, name).data for name in (
+        """The raw values, for the services (observe.observers.rules.validate_applicant)."""
+        values = {name: getattr(self, name).data for name in (
             "full_name", "iin", "birth_date", "phone", "email", "city", "languages",
             "other_language", "experience", "availability")}
+        return {**values, "channel": self.channel.data, "campaign": self.campaign.data}
+
+    def validate(self, extra_validators=None):
+        """The form's own checks and the shared rules, so every mistake is shown at once.
+
+        The service checks the rules again: the API reaches it without this form.
+        """
+        valid = super().validate(extra_validators)
+        _clean, errors = validate_applicant(self.rule_input(), require_email=self.email_required)
+        attach_errors(self, errors)
+        return valid and not errors
 
 
 class JoinForm(ApplicantFields):
@@ -82,6 +100,7 @@ class JoinForm(ApplicantFields):
 class ObserverForm(ApplicantFields):
     """A coordinator adding or correcting an observer."""
 
+    email_required = False
     email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=255)],
                        description=_l("Needed for the observer's account."))
     channel = SelectField(_l("Channel"), choices=lambda: _pairs(CHANNELS))
@@ -105,6 +124,29 @@ class BulkStatusForm(StatusForm):
     submit = SubmitField(_l("Apply to the selected"))
 
 
+class EmailChangeForm(FlaskForm):
+    """Accept the e-mail address a repeat application gave."""
+
+    application_id = HiddenField()
+    submit = SubmitField(_l("Use this address"))
+
+
 class NoteForm(FlaskForm):
     body = TextAreaField(_l("Note"), validators=[required(), Length(max=5000)])
     submit = SubmitField(_l("Add the note"))
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField(_l("Spreadsheet"), validators=[
+        FileRequired(_l("Choose a file.")),
+        FileAllowed(["csv", "xlsx"], _l("Upload a CSV or XLSX file."))],
+        description=_l("CSV or XLSX with a header line; Russian, Kazakh or English column "
+                       "names in any order."))
+    branch_id = SelectField(_l("Branch"), coerce=int)
+    paper_consent = BooleanField(
+        _l("Consent was collected on paper"),
+        description=_l("Tick this when the file has no consent column: every volunteer in it "
+                       "gave written consent to the processing of personal data and declared "
+                       "independence, as when adding an observer by hand. Without a consent "
+                       "column or this confirmation nothing is imported."))
+    submit = SubmitField(_l("Upload and check"))

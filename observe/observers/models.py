@@ -95,9 +95,19 @@ class Application(db.Model):
     channel: Mapped[str] = mapped_column(String(32), default="other")
     campaign: Mapped[str] = mapped_column(String(64), default="")
     is_repeat: Mapped[bool] = mapped_column(default=False)
+    # The e-mail a repeat application gave: a change the coordinator may accept, never applied
+    # by itself (anyone who knows an IIN could otherwise redirect the observer's mail).
+    email: Mapped[str] = mapped_column(String(255), default="")
+    email_accepted_at = mapped_column(UTCDateTime)
     submitted_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     observer = relationship("Observer", back_populates="applications")
+
+    @property
+    def proposes_email(self) -> bool:
+        """A repeat application with an e-mail the record does not have yet, not accepted."""
+        return bool(self.is_repeat and self.email and self.email_accepted_at is None
+                    and self.email != self.observer.email)
 
 
 class ObserverNote(db.Model):

@@ -5,7 +5,7 @@ from sqlalchemy import String, cast, or_, select
 from observe.branches.models import Branch
 from observe.extensions import db
 from observe.observers.models import Observer
-from observe.permissions import scope_to_branch
+from observe.permissions import can, scope_to_branch
 
 SORTS = {
     "name": (Observer.full_name.asc(), Observer.id.asc()),
@@ -16,23 +16,42 @@ SORTS = {
 }
 
 
-def active_branch_options() -> list[tuple[int, str]]:
-    """(id, "Region — branch") of active branches, for the public form."""
-    branches = db.session.execute(
-        select(Branch).where(Branch.is_active.is_(True)).order_by(Branch.region, Branch.name)
-    ).scalars().all()
-    return [(b.id, f"{b.region_name} — {b.name}") for b in branches]
+def filter_branch_choices(user) -> list[tuple[int, str]]:
+    """(id, name) of every branch whose observers the user may see, closed ones too: a filter
+    of the registry, not a picker for new records (that is branches.queries)."""
+    stmt = scope_to_branch(select(Branch.id, Branch.name), Branch.id, user)
+    return [(row.id, row.name) for row in db.session.execute(stmt.order_by(Branch.name))]
+
+
+def search_kind(q: str) -> str | None:
+    """Which personal field a registry search reads: "email", "iin", "phone", "digits" (part of
+    either), or None when it is a name. The kind, never the query, goes to the audit log."""
+    q = (q or "").strip()
+    if "@" in q:
+        return "email"
+    digits = "".join(ch for ch in q if ch.isdigit())
+    if len(digits) < 4:
+        return None
+    if len(digits) == 12:
+        return "iin"
+    return "phone" if len(digits) in (10, 11) or q.startswith("+") else "digits"
 
 
 def registry_statement(user, filters: dict):
-    """A select() of the observers the user may see, filtered and sorted as the list asks."""
+    """A select() of the observers the user may see, filtered and sorted as the list asks.
+
+    The search looks into IINs, phones and e-mails only for those allowed personal data;
+    for everyone else it matches names, so nobody can find out whose IIN or phone it is.
+    """
     stmt = scope_to_branch(select(Observer), Observer.branch_id, user)
     q = (filters.get("q") or "").strip()
     if q:
-        digits = "".join(ch for ch in q if ch.isdigit())
-        conditions = [Observer.full_name.icontains(q, autoescape=True),
-                      Observer.email.icontains(q, autoescape=True)]
-        if len(digits) >= 4:
+        conditions = [Observer.full_name.icontains(q, autoescape=True)]
+        kind = search_kind(q) if can(user, "observers.personal_data") else None
+        if kind == "email":
+            conditions.append(Observer.email.icontains(q, autoescape=True))
+        elif kind is not None:
+            digits = "".join(ch for ch in q if ch.isdigit())
             conditions += [Observer.iin.contains(digits), Observer.phone.contains(digits)]
             if len(digits) == 11 and digits.startswith("8"):
                 # Typed with the national prefix (8 701 ...), stored in E.164 (+7701...).

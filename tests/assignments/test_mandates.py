@@ -127,8 +127,9 @@ def test_a_coordinator_of_another_branch_gets_404(world, login, client, make_use
     login(user=make_user("coordinator", branch=make_branch(region="karaganda")))
     assert client.get(f"/assignments/mandates/{assignment.id}").status_code == 404
     assert client.get(f"/assignments/mandates/{assignment.id}.pdf").status_code == 404
-    assert client.get(f"/assignments/{election.id}/mandates?branch_id={branch.id}"
-                      ).status_code == 404
+    # ?branch_id= is ignored for a coordinator: their own branch's letters (none) are shown.
+    named = client.get(f"/assignments/{election.id}/mandates?branch_id={branch.id}")
+    assert named.status_code == 200 and "Dana Bokeikhan" not in named.get_data(as_text=True)
     assert client.get(f"/assignments/{election.id}/mandates.pdf?branch_id={branch.id}"
                       ).status_code == 404
     # Without a branch named, only their own (empty) branch: nothing of the other one.
@@ -191,3 +192,43 @@ def test_only_observers_use_the_own_letter_route(world, login, client, role, sta
     assert response.status_code == status
     if role is None:
         assert "/login" in response.location
+
+
+def _links(html: str, css: str) -> list[str]:
+    return [link.replace("&amp;", "&")
+            for link in re.findall(rf'class="[^"]*\b{css}\b[^"]*" href="([^"]+)"', html)]
+
+
+@pytest.mark.parametrize("role", ["coordinator", "admin"])
+def test_the_board_links_every_letter(world, login, client, role):
+    """The field trial: letters could not be reached from the coordinator's pages."""
+    branch, coordinator, election, assignments = world
+    if role == "coordinator":
+        login(user=coordinator)
+    else:
+        login("admin")
+    html = client.get(f"/assignments/{election.id}?branch_id={branch.id}&lang=en"
+                      ).get_data(as_text=True)
+    [print_page] = _links(html, "mandates-link")
+    [all_pdf] = _links(html, "mandates-pdf-link")
+    page = client.get(print_page)
+    assert page.status_code == 200 and page.get_data(as_text=True).count('class="mandate"') == 2
+    pdf = client.get(all_pdf)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert len(PAGE.findall(pdf.data)) == 2
+
+    letters, pdfs = _links(html, "mandate-link"), _links(html, "mandate-pdf-link")
+    assert letters == [f"/assignments/mandates/{a.id}" for a in assignments]
+    assert pdfs == [f"/assignments/mandates/{a.id}.pdf" for a in assignments]
+    for letter, one in zip(letters, pdfs, strict=True):
+        assert client.get(letter).get_data(as_text=True).count('class="mandate"') == 1
+        response = client.get(one)
+        assert response.status_code == 200 and response.data.startswith(b"%PDF")
+        assert len(PAGE.findall(response.data)) == 1
+
+
+def test_no_letter_links_for_those_who_may_not_print(world, login, client):
+    branch, _, election, _ = world
+    login("hq")  # reads the board, but sees no IINs
+    html = client.get(f"/assignments/{election.id}?branch_id={branch.id}").get_data(as_text=True)
+    assert "/mandates" not in html

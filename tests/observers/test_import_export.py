@@ -15,7 +15,13 @@ from observe.audit.models import AuditEntry
 from observe.common.tabular import TableError, guess_mapping, read_table
 from observe.extensions import db
 from observe.observers import imports
-from observe.observers.imports import SYNONYMS, parse_languages, preview_import, run_import
+from observe.observers.imports import (
+    SYNONYMS,
+    ImportRefused,
+    parse_languages,
+    preview_import,
+    run_import,
+)
 from observe.observers.models import Application, Observer, StatusChange
 from observe.observers.rules import CONSENT_VERSION, iin_control_digit
 
@@ -40,17 +46,19 @@ def make_phone() -> str:
 def person(name="Асель Нурланова", birth=date(1990, 5, 17), **overrides) -> dict:
     row = {"full_name": name, "iin": make_iin(birth), "birth_date": birth.strftime("%d.%m.%Y"),
            "phone": make_phone(), "email": "", "city": "Караганда",
-           "languages": "казахский, русский"}
+           "languages": "казахский, русский", "consent": "Да"}
     row.update(overrides)
     return row
 
 
 RU = {"full_name": "ФИО", "iin": "ИИН", "birth_date": "Дата рождения", "phone": "Телефон",
-      "email": "Почта", "city": "Город/район", "languages": "Языки", "channel": "Откуда узнали"}
+      "email": "Почта", "city": "Город/район", "languages": "Языки", "channel": "Откуда узнали",
+      "consent": "Согласие на обработку персональных данных"}
 KK = {"full_name": "Аты-жөні", "iin": "ЖСН", "birth_date": "Туған күні", "phone": "Телефон",
-      "email": "Электрондық пошта", "city": "Қала", "languages": "Тілдер"}
+      "email": "Электрондық пошта", "city": "Қала", "languages": "Тілдер", "consent": "Келісім"}
 EN = {"full_name": "Full name", "iin": "IIN", "birth_date": "Date of birth", "phone": "Phone",
-      "email": "E-mail", "city": "City", "languages": "Languages", "channel": "Source"}
+      "email": "E-mail", "city": "City", "languages": "Languages", "channel": "Source",
+      "consent": "Consent"}
 
 
 def frame(rows, headers, order=None) -> pd.DataFrame:
@@ -135,7 +143,7 @@ def test_russian_headers_in_any_order_are_imported(app, make_user):
     coordinator = make_user("coordinator")
     rows = [person(), person("Иван Петров", date(1985, 1, 2), languages="русский",
                              channel="Telegram")]
-    order = ["phone", "languages", "full_name", "channel", "birth_date", "iin", "city"]
+    order = ["phone", "languages", "full_name", "channel", "birth_date", "iin", "city", "consent"]
     data = to_csv(rows, RU, order=order, sep=";")
     preview = preview_import(data, "roster.csv", coordinator.branch)
     assert preview.mapping["full_name"] == "ФИО" and preview.mapping["iin"] == "ИИН"
@@ -146,11 +154,12 @@ def test_russian_headers_in_any_order_are_imported(app, make_user):
     outcome = run_import(data, "roster.csv", coordinator.branch, preview.mapping, "all_or_nothing",
                          coordinator)
     db.session.commit()
-    assert (outcome.imported, outcome.refused) == (2, False)
+    assert outcome.imported == 2
     first = db.session.execute(select(Observer).where(Observer.iin == rows[0]["iin"])).scalar_one()
     assert first.languages == ["kk", "ru"] and first.branch_id == coordinator.branch.id
     assert first.status == "applied" and first.channel == "import"
-    assert first.consent_version == CONSENT_VERSION and first.consent_at is None
+    assert first.consent_version == CONSENT_VERSION and first.consent_at is not None
+    assert first.declared_independent_at is None  # the file said nothing about it
     assert first.birth_date == date(1990, 5, 17) and first.phone == rows[0]["phone"]
     assert [a.channel for a in first.applications] == ["import"]
     assert first.history[0].to_status == "applied"
@@ -213,11 +222,11 @@ def test_all_or_nothing_refuses_and_changes_nothing(app, make_user):
     rows = [person(), person("Плохой Телефон", phone="12345")]
     before = counts()
     audits = db.session.scalar(select(func.count()).select_from(AuditEntry))
-    outcome = run_import(to_csv(rows, RU), "r.csv", coordinator.branch, None, "all_or_nothing",
-                         coordinator)
-    db.session.commit()
-    assert outcome.refused and outcome.imported == 0 and outcome.invalid == 1
-    assert [e.line for e in outcome.errors] == [3]
+    with pytest.raises(ImportRefused, match="1 row"):
+        run_import(to_csv(rows, RU), "r.csv", coordinator.branch, None, "all_or_nothing",
+                   coordinator)
+    db.session.rollback()
+    assert [e.line for e in preview_import(to_csv(rows, RU), "r.csv", None).errors] == [3]
     assert counts() == before
     assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == audits
 
@@ -228,7 +237,7 @@ def test_valid_only_imports_the_good_rows(app, make_user):
     outcome = run_import(to_csv(rows, RU), "r.csv", coordinator.branch, None, "valid_only",
                          coordinator)
     db.session.commit()
-    assert (outcome.imported, outcome.invalid, outcome.refused) == (2, 1, False)
+    assert (outcome.imported, outcome.invalid) == (2, 1)
     assert counts() == (2, 2, 2)
 
 
@@ -244,14 +253,15 @@ def test_duplicates_are_listed_and_never_imported(app, make_user):
     twin_again = dict(twin, full_name="Близнец Снова", phone=make_phone())
     fresh = person("Новый")
     rows = [existing, same_phone, twin, twin_again, fresh]
-    preview = preview_import(to_csv(rows, RU), "second.csv", coordinator.branch)
+    preview = preview_import(to_csv(rows, RU), "second.csv", coordinator.branch,
+                             actor=coordinator)
     found = {(d.line, d.observer_id, d.same_as_line) for d in preview.duplicates}
     assert found == {(2, existing_id, None), (3, existing_id, None), (5, None, 4)}
     assert preview.valid_count == 2 and not preview.errors
     outcome = run_import(to_csv(rows, RU), "second.csv", coordinator.branch, None,
                          "all_or_nothing", coordinator)
     db.session.commit()
-    assert (outcome.imported, outcome.duplicates, outcome.refused) == (2, 3, False)
+    assert (outcome.imported, outcome.duplicates) == (2, 3)
     assert counts()[0] == 3
 
 
@@ -261,9 +271,9 @@ def test_missing_required_columns_refuse_the_import(app, make_user):
     data = to_csv([person()], headers)
     preview = preview_import(data, "r.csv", coordinator.branch)
     assert preview.mapping["phone"] is None and preview.missing_fields == ["phone"]
-    outcome = run_import(data, "r.csv", coordinator.branch, preview.mapping, "valid_only",
-                         coordinator)
-    assert outcome.refused and counts() == (0, 0, 0)
+    with pytest.raises(ImportRefused):
+        run_import(data, "r.csv", coordinator.branch, preview.mapping, "valid_only", coordinator)
+    assert counts() == (0, 0, 0)
     fixed = run_import(data, "r.csv", coordinator.branch, {**preview.mapping, "phone": "Контакт"},
                        "valid_only", coordinator)
     assert fixed.imported == 1
@@ -362,7 +372,7 @@ def test_admin_chooses_the_branch(client, login, make_branch):
 
 
 def _seed(branch, actor, n=2, **overrides):
-    rows = [person(f"Наблюдатель {branch.name} {i}", **overrides) for i in range(n)]
+    rows = [person(f"Наблюдатель {'АБВГДЕЖ'[i]}", **overrides) for i in range(n)]
     run_import(to_csv(rows, RU), "seed.csv", branch, None, "valid_only", actor)
     db.session.commit()
     # The test's app context is shared with the client's requests: forget the locale chosen

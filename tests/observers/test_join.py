@@ -144,7 +144,8 @@ INVALID_FIELDS = [
     ("under_18", lambda: {"birth_date": _under_18_birth_date().isoformat(),
                           "iin": valid_iin(_under_18_birth_date(), serial=5)}, "birth_date",
      "Observers must be at least 18 years old on polling day."),
-    ("phone", lambda: {"phone": "12 34"}, "phone", "This is not a valid phone number."),
+    ("phone", lambda: {"phone": "12 34"}, "phone",
+     "This is not a valid phone number. “12 34” is too short."),
     ("consent", lambda: {"consent": None}, "consent",
      "Your consent is needed to process the application."),
     ("declaration", lambda: {"declaration": None}, "declaration",
@@ -249,13 +250,100 @@ def test_inactive_branches_are_not_offered(client, branch, make_branch):
 
 def test_user_text_is_escaped_on_the_coordinators_pages(client, branch, login):
     script = "<script>alert(1)</script>"
-    response = client.post("/join", data=applicant_data(branch_id=branch.id, full_name=script,
+    response = client.post("/join", data=applicant_data(branch_id=branch.id,
+                                                        full_name="Д'Артаньян Қасымов",
                                                         city=script, other_language=script))
     assert response.status_code == 302
     observer = only_observer()
-    assert observer.full_name == script
+    assert observer.city == script
     login("coordinator", branch=branch)
     for url in ("/observers/", f"/observers/{observer.id}"):
         html = client.get(url).get_data(as_text=True)
-        assert script not in html, url
-        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
+        assert "Д&#39;Артаньян Қасымов" in html, url
+    html = client.get(f"/observers/{observer.id}").get_data(as_text=True)
+    assert script not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+# --- field trial: repeat applications with a new e-mail, names in letters ---------------------
+
+def test_a_repeat_with_a_new_e_mail_is_offered_to_the_coordinator(client, branch, login):
+    client.post("/join", data=applicant_data(branch_id=branch.id))
+    client.post("/join", data=applicant_data(branch_id=branch.id, email="Aigerim.New@Example.org",
+                                             channel="whatsapp"))
+    observer = only_observer()
+    assert observer.email == "aigerim@example.org"  # nothing changes by itself
+    repeat = db.session.execute(select(Application).where(
+        Application.is_repeat.is_(True))).scalar_one()
+    assert repeat.email == "aigerim.new@example.org"
+
+    coordinator = login("coordinator", branch=branch)
+    html = client.get(f"/observers/{observer.id}?lang=en").get_data(as_text=True)
+    assert 'id="email-change"' in html and "aigerim.new@example.org" in html
+    response = client.post(f"/observers/{observer.id}/email-change",
+                           data={"application_id": str(repeat.id)})
+    assert response.status_code == 302
+    db.session.refresh(observer)
+    assert observer.email == "aigerim.new@example.org"
+    entry = db.session.execute(select(AuditEntry).where(
+        AuditEntry.action == "observer.email_change")).scalar_one()
+    assert (entry.actor_id, entry.before, entry.after) == (
+        coordinator.id, {"email": "aigerim@example.org"}, {"email": "aigerim.new@example.org"})
+    html = client.get(f"/observers/{observer.id}").get_data(as_text=True)
+    assert 'id="email-change"' not in html
+
+
+def test_a_repeat_with_the_same_e_mail_offers_nothing(client, branch, login):
+    client.post("/join", data=applicant_data(branch_id=branch.id))
+    client.post("/join", data=applicant_data(branch_id=branch.id, channel="whatsapp"))
+    login("coordinator", branch=branch)
+    html = client.get(f"/observers/{only_observer().id}").get_data(as_text=True)
+    assert 'id="email-change"' not in html
+
+
+def test_the_new_e_mail_is_personal_data(client, branch, login):
+    client.post("/join", data=applicant_data(branch_id=branch.id))
+    client.post("/join", data=applicant_data(branch_id=branch.id, email="new@example.org"))
+    observer = only_observer()
+    login("hq")
+    html = client.get(f"/observers/{observer.id}").get_data(as_text=True)
+    assert "new@example.org" not in html and 'id="email-change"' not in html
+    repeat = db.session.execute(select(Application).where(
+        Application.is_repeat.is_(True))).scalar_one()
+    assert client.post(f"/observers/{observer.id}/email-change",
+                       data={"application_id": str(repeat.id)}).status_code == 403
+    db.session.refresh(observer)
+    assert observer.email == "aigerim@example.org"
+
+
+def test_another_observers_application_cannot_be_accepted(client, branch, login):
+    client.post("/join", data=applicant_data(branch_id=branch.id))
+    client.post("/join", data=applicant_data(branch_id=branch.id, email="new@example.org"))
+    other = applicant_data(branch_id=branch.id, iin=valid_iin(date(1990, 5, 17), serial=999),
+                           phone="+7 705 333 22 11", email="other@example.org")
+    client.post("/join", data=other)
+    first, second = db.session.execute(select(Observer).order_by(Observer.id)).scalars()
+    repeat = db.session.execute(select(Application).where(
+        Application.is_repeat.is_(True))).scalar_one()
+    login("coordinator", branch=branch)
+    client.post(f"/observers/{second.id}/email-change", data={"application_id": str(repeat.id)})
+    db.session.refresh(second)
+    assert second.email == "other@example.org"
+
+
+@pytest.mark.parametrize("name", ["Айгерим 😀 Садыкова", "Aigerim 🇰🇿", "Айгерим1 Садыкова",
+                                  "Айгерим <Садыкова>"])
+def test_names_with_emoji_digits_or_symbols_are_refused(client, branch, name):
+    html = client.post("/join?lang=en", data=applicant_data(branch_id=branch.id, full_name=name)
+                       ).get_data(as_text=True)
+    assert field_error(html, "full_name") == (
+        "Write the name in letters only: spaces, hyphens and apostrophes may separate them.")
+    assert count(Observer) == 0
+
+
+def test_kazakh_letters_hyphens_and_apostrophes_are_accepted(client, branch):
+    name = "Әйгерім Нұрланқызы Сәдуақасова-О'Коннор"
+    response = client.post("/join", data=applicant_data(branch_id=branch.id, full_name=name))
+    assert response.status_code == 302
+    assert only_observer().full_name == name
+

@@ -445,3 +445,105 @@ def test_iin_of_an_existing_observer_in_another_branch_is_refused(client, branch
     assert response.status_code == 200
     assert "already registered" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Observer)) == 1
+
+
+# --- security: searching personal data, duplicates, redirects, e-mails ------------------------
+
+def test_hq_search_reads_names_only(client, login, make_branch, make_applicant):
+    observer = make_applicant(make_branch(), full_name="Aigerim Sadykova",
+                              phone="+7 701 111 22 33", email="aigerim.s@example.org")
+    login("hq")
+
+    def found(q, url="/observers/"):
+        return client.get(url, query_string={"q": q})
+
+    assert listed_ids(found("Sadykova").get_data(as_text=True)) == [observer.id]
+    for q in (observer.iin, observer.iin[:6], "701 111 22 33", "87011112233",
+              "aigerim.s@example.org", "@example.org"):
+        assert listed_ids(found(q).get_data(as_text=True)) == [], q
+        export = found(q, "/observers/export.csv").get_data(as_text=True)
+        assert "Aigerim Sadykova" not in export, q
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "observers.search_personal")) == 0
+
+
+def test_a_search_of_personal_fields_is_audited_by_kind(client, branch, coordinator,
+                                                        make_applicant):
+    observer = make_applicant(branch, full_name="Aigerim Sadykova", phone="+7 701 111 22 33",
+                              email="aigerim.s@example.org")
+    for q in (observer.iin, "+7 701 111 22 33", "aigerim.s@"):
+        assert listed_ids(client.get("/observers/", query_string={"q": q})
+                          .get_data(as_text=True)) == [observer.id]
+    client.get("/observers/export.csv", query_string={"q": observer.iin})
+    client.get("/observers/", query_string={"q": "Sadykova"})  # a name: not audited
+    entries = db.session.execute(select(AuditEntry).where(
+        AuditEntry.action == "observers.search_personal").order_by(AuditEntry.id)).scalars().all()
+    assert [(e.after["kind"], e.after["where"], e.actor_id) for e in entries] == [
+        ("iin", "list", coordinator.id), ("phone", "list", coordinator.id),
+        ("email", "list", coordinator.id), ("iin", "export", coordinator.id)]
+    export = db.session.execute(select(AuditEntry).where(
+        AuditEntry.action == "observer.export")).scalar_one()
+    every_entry = db.session.execute(select(AuditEntry)).scalars().all()
+    for entry in every_entry:
+        logged = f"{entry.summary} {entry.before} {entry.after}"
+        assert observer.iin not in logged and "111 22 33" not in logged
+    assert export.after["search"] == "iin"
+
+
+def _duplicate_page(client, observer, **overrides):
+    data = applicant_data(branch_id=overrides.pop("branch_id"), iin=observer.iin,
+                          birth_date=observer.birth_date.isoformat(), phone="+7 702 123 45 67",
+                          full_name="Someone Else", email="else@example.org", **overrides)
+    response = client.post("/observers/new?lang=en", data=data)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_the_duplicate_message_says_nothing_about_other_branches(client, branch, other_branch,
+                                                                 make_applicant):
+    theirs = make_applicant(other_branch)
+    mine = make_applicant(branch)
+    their_page = _duplicate_page(client, theirs, branch_id=branch.id)
+    my_page = _duplicate_page(client, mine, branch_id=branch.id)
+
+    def message(html):
+        return re.search(r'<div class="alert alert-danger" role="alert">(.*?)</div>', html,
+                         re.S).group(1).strip()
+
+    assert message(their_page) == message(my_page)
+    assert other_branch.name not in their_page
+    assert f"/observers/{theirs.id}" not in their_page
+    assert f"/observers/{mine.id}" in my_page  # one's own record may be opened
+    assert db.session.scalar(select(func.count()).select_from(Observer)) == 2
+
+
+@pytest.mark.parametrize("back", ["https://evil.example/phish", "//evil.example/x",
+                                  "/\\evil.example", "javascript:alert(1)"])
+def test_bulk_action_redirects_only_to_local_paths(client, branch, make_applicant, back):
+    observer = make_applicant(branch)
+    response = client.post("/observers/bulk", data={"status": "withdrawn", "reason": "",
+                                                    "observer_id": str(observer.id),
+                                                    "back": back})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/observers/"
+    local = client.post("/observers/bulk", data={"status": "applied", "reason": "",
+                                                 "observer_id": str(observer.id),
+                                                 "back": "/observers/?status=withdrawn"})
+    assert local.headers["Location"] == "/observers/?status=withdrawn"
+
+
+def test_hq_does_not_see_the_account_e_mail(client, login, make_branch, make_applicant):
+    observer = make_applicant(make_branch(), "approved", email="aigerim.account@example.org")
+    assert observer.user.email == "aigerim.account@example.org"
+    login("hq")
+    html = client.get(f"/observers/{observer.id}").get_data(as_text=True)
+    assert "aigerim.account@example.org" not in html
+    assert observer.full_name in html
+
+
+def test_coordinators_cannot_add_names_with_emoji(client, branch):
+    response = client.post("/observers/new?lang=en",
+                           data=applicant_data(branch_id=branch.id, full_name="Айгерим 💐"))
+    assert response.status_code == 200
+    assert field_error(response.get_data(as_text=True), "full_name")
+    assert db.session.scalar(select(func.count()).select_from(Observer)) == 0

@@ -8,7 +8,7 @@ from flask_login import current_user
 from observe.observers import bp
 from observe.observers.funnel import GROUPINGS, FunnelRow
 from observe.observers.funnel import funnel as funnel_rows
-from observe.permissions import is_national, requires
+from observe.permissions import acting_branch, requires
 
 # The chart's geometry in viewBox units; the SVG scales to the screen's width.
 CHART_WIDTH = 640
@@ -63,8 +63,8 @@ def chart(rows: list[FunnelRow]) -> dict:
 @requires("recruitment.funnel")
 def funnel():
     user = current_user._get_current_object()
-    # A coordinator has one branch, so a by-branch view would be a single row.
-    default = "branch" if is_national(user) else "channel"
+    # Whoever acts for one branch would see a by-branch view of a single row.
+    default = "branch" if acting_branch(user) is None else "channel"
     group_by = request.args.get("by", default)
     if group_by not in GROUPINGS:
         group_by = default
