@@ -9,41 +9,49 @@ from observe.auth import services as auth_services
 from observe.auth.models import User
 from observe.branches import services as branch_services
 from observe.branches.models import Branch
+from observe.common.transaction import transactional
 from observe.elections.demo import seed_election
 from observe.extensions import db
 from observe.observers.demo import seed_observers
 from observe.training.demo import seed_training
 
+# Written as a Kazakh association writes them: names and places in Russian or Kazakh.
 DEMO_BRANCHES = [
-    dict(region="karaganda", name="Karaganda regional branch", city="Karaganda",
-         chairperson="Aigerim Sadykova", phone="+77212410000", email="karaganda@example.org"),
-    dict(region="almaty", name="Almaty city branch", city="Almaty",
-         chairperson="Nurlan Abenov", phone="+77272500000", email="almaty@example.org"),
+    dict(region="karaganda", name="Карагандинский областной филиал", city="Караганда",
+         chairperson="Айгерим Садыкова", phone="+77212410000", email="karaganda@example.org"),
+    dict(region="almaty", name="Алматинский городской филиал", city="Алматы",
+         chairperson="Нурлан Абенов", phone="+77272500000", email="almaty@example.org"),
 ]
 
 # (email, role, name, branch index or None)
 DEMO_ACCOUNTS = [
-    ("admin@example.org", "admin", "Admin Demo", None),
-    ("hq@example.org", "hq", "Dana Kassymova", None),
-    ("coordinator.karaganda@example.org", "coordinator", "Yerlan Mukhametov", 0),
-    ("coordinator.almaty@example.org", "coordinator", "Saule Omarova", 1),
-    ("observer1@example.org", "observer", "Aruzhan Bekova", 0),
-    ("observer2@example.org", "observer", "Timur Zhaksylykov", 0),
-    ("observer3@example.org", "observer", "Madina Iskakova", 0),
-    ("observer4@example.org", "observer", "Daniyar Seitkali", 1),
-    ("observer5@example.org", "observer", "Olga Petrenko", 1),
-    ("observer6@example.org", "observer", "Askar Nurpeisov", 1),
+    ("admin@example.org", "admin", "Марат Ахметов", None),
+    ("hq@example.org", "hq", "Дана Касымова", None),
+    ("coordinator.karaganda@example.org", "coordinator", "Ерлан Мухаметов", 0),
+    ("coordinator.almaty@example.org", "coordinator", "Сауле Омарова", 1),
+    ("observer1@example.org", "observer", "Аружан Бекова", 0),
+    ("observer2@example.org", "observer", "Тимур Жаксылыков", 0),
+    ("observer3@example.org", "observer", "Мадина Искакова", 0),
+    ("observer4@example.org", "observer", "Данияр Сейткали", 1),
+    ("observer5@example.org", "observer", "Ольга Петренко", 1),
+    ("observer6@example.org", "observer", "Аскар Нурпеисов", 1),
 ]
 
 
 def seed_branches() -> list[Branch]:
-    """The demo branches, created once."""
+    """The demo branches, created once (found again by name or, after a rename, by e-mail)."""
     branches = []
     for fields in DEMO_BRANCHES:
         branch = db.session.execute(
             select(Branch).where(Branch.name == fields["name"])
-        ).scalar_one_or_none()
-        branches.append(branch or branch_services.create_branch(**fields))
+        ).scalar_one_or_none() or db.session.execute(
+            select(Branch).where(Branch.email == fields["email"]).order_by(Branch.id)
+        ).scalars().first()
+        if branch is None:
+            branch = branch_services.create_branch(**fields)
+        else:
+            branch_services.update_branch(branch, **fields)
+        branches.append(branch)
     return branches
 
 
@@ -55,6 +63,7 @@ def seed_accounts(branches: list[Branch], password: str) -> list[User]:
         user = auth_services.find_user_by_email(email)
         if user is None:
             user = auth_services.create_user(email=email, role=role, full_name=name, branch=branch)
+        user.full_name = name
         user.password_hash = auth_services.hash_password(password)
         user.is_active = True
         users.append(user)
@@ -79,13 +88,13 @@ def seed_demo(password: str) -> None:
 @click.command("seed-demo")
 @click.option("--password", required=True, help="Password for every demo account.")
 @with_appcontext
+@transactional
 def seed_demo_command(password):
     """Load the demo data (idempotent)."""
     try:
         seed_demo(password)
     except auth_services.AccountError as error:
-        raise click.ClickException(str(error)) from None
-    db.session.commit()
+        raise click.ClickException(error.message) from None
     click.echo("Demo accounts (password as given):")
     for email, role, _name, _branch in DEMO_ACCOUNTS:
         click.echo(f"  {role:<12} {email}")

@@ -1,6 +1,8 @@
 """Command-line tools: `flask users create|token` and `flask seed-demo`."""
 
 import hashlib
+import os
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -9,6 +11,7 @@ from werkzeug.security import check_password_hash
 from observe.audit.models import AuditEntry
 from observe.auth.models import ApiToken, User
 from observe.auth.services import find_user_by_email, user_for_api_token
+from observe.branches.models import Branch
 from observe.extensions import db
 
 PASSWORD = "cli-password-long-enough"
@@ -174,3 +177,30 @@ def test_seed_demo_refuses_a_short_password(cli):
     assert result.output.startswith("Error: ")
     assert "10" in result.output  # the minimum length, in whatever language
     assert set(counts().values()) == {0}
+
+
+CYRILLIC = re.compile(r"^[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі .«»()-]+$")
+
+
+def test_seed_demo_is_written_as_a_kazakh_association_writes_it(cli, app):
+    assert cli("seed-demo", "--password", PASSWORD).exit_code == 0
+    branches = db.session.execute(select(Branch)).scalars().all()
+    for branch in branches:
+        assert CYRILLIC.match(branch.name) and CYRILLIC.match(branch.city), branch.name
+        assert CYRILLIC.match(branch.chairperson)
+    accounts = [find_user_by_email(email) for email in DEMO_EMAILS]
+    assert all(CYRILLIC.match(user.full_name) for user in accounts)
+    # The mandate letter's letterhead and signatory are filled in for the demo.
+    for key in ("NAME", "ADDRESS", "BIN", "PHONE", "EMAIL", "CHAIR"):
+        assert app.config[f"ASSOCIATION_{key}"], key
+    assert "Астана" in app.config["ASSOCIATION_ADDRESS"]
+    assert len(app.config["ASSOCIATION_BIN"]) == 12 and app.config["ASSOCIATION_BIN"].isdigit()
+
+
+def test_production_letters_never_carry_the_demo_association():
+    from observe.config import Config, ProductionConfig
+
+    for key in ("ADDRESS", "BIN", "CHAIR"):
+        if not os.environ.get(f"ASSOCIATION_{key}"):
+            assert getattr(ProductionConfig, f"ASSOCIATION_{key}") == ""
+            assert getattr(Config, f"ASSOCIATION_{key}") != ""

@@ -100,6 +100,9 @@ FIELD_LABELS = {
     "locked_until": _l("Locked until"),
     "expires_at": _l("Valid until"),
     "is_priority": _l("Priority"),
+    "override_reason": _l("Reason for the exception"),
+    "decline_reason": _l("Reason for declining"),
+    "address": _l("Address"),
 }
 
 
@@ -144,7 +147,7 @@ class Change:
 
 def changes(before: dict | None, after: dict | None) -> list[Change]:
     """The fields an entry records, each with its old and new value as text; unchanged ones of
-    an update are left out."""
+    an update, and empty ones of a new record, are left out."""
     before, after = before or {}, after or {}
     names = _value_labels()
 
@@ -161,6 +164,8 @@ def changes(before: dict | None, after: dict | None) -> list[Change]:
                 continue
             lines.append(Change(label, shown(name, before[name]), shown(name, after[name])))
         elif name in after:
+            if after[name] in (None, "", [], {}):
+                continue  # a new record's empty fields say nothing
             lines.append(Change(label, None, shown(name, after[name])))
         else:
             lines.append(Change(label, shown(name, before[name]), "—"))
