@@ -1,17 +1,15 @@
 """The curriculum kept by HQ: modules, their materials and quiz questions, and speakers."""
 
-import os
 import re
-import uuid
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from observe.audit.services import record, snapshot
+from observe.common import files
 from observe.extensions import db
 from observe.training.models import (
     ModuleMaterial,
@@ -27,6 +25,9 @@ MODULE_FIELDS = ("code", "title", "description", "position", "required_for_certi
                  "quiz_size", "pass_mark_percent", "max_attempts", "is_active")
 MATERIAL_EXTENSIONS = frozenset({"pdf", "pptx", "ppt", "docx", "doc", "xlsx", "mp4", "png",
                                  "jpg"})
+# What their content must be (observe.common.files sniffs it): a .pdf must really be a PDF.
+MATERIAL_KINDS = frozenset(files.EXTENSIONS[ext] for ext in MATERIAL_EXTENSIONS)
+MATERIALS_AREA = "materials"
 MIN_OPTIONS = 2
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -97,9 +98,7 @@ def update_module(module: TrainingModule, *, actor, **fields) -> TrainingModule:
 
 def materials_folder() -> Path:
     """Where uploaded materials are kept (created on first use)."""
-    folder = Path(current_app.config["UPLOAD_FOLDER"]) / "materials"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return files.folder(MATERIALS_AREA)
 
 
 def _check_url(url: str) -> str:
@@ -131,35 +130,27 @@ def add_link_material(module: TrainingModule, *, title: str, url: str, actor) ->
 
 def add_file_material(module: TrainingModule, *, title: str, filename: str, stream: BinaryIO,
                       actor) -> ModuleMaterial:
-    """Store an uploaded file under a random name and attach it; the original name is kept."""
-    # Browsers on Windows may send the whole path; only the last part is the name.
-    original = os.path.basename((filename or "").replace("\\", "/")).strip()
-    ext = original.rsplit(".", 1)[-1].lower() if "." in original else ""
-    if not original or ext not in MATERIAL_EXTENSIONS:
-        raise TrainingError(_("Upload a file of one of these types: %(types)s.",
-                              types=", ".join(sorted(MATERIAL_EXTENSIONS))), "file")
-    if len(original) > 255:
-        original = original[:250 - len(ext)] + "." + ext
-    stored_name = f"{uuid.uuid4().hex}.{ext}"
-    path = materials_folder() / stored_name
-    with path.open("wb") as target:
-        while chunk := stream.read(1024 * 1024):
-            target.write(chunk)
-    if path.stat().st_size == 0:
-        path.unlink(missing_ok=True)
-        raise TrainingError(_("The file is empty."), "file")
+    """Store an uploaded file through observe.common.files (type sniffed from the content, size
+    limit, SHA-256, random name) and attach it; the original name is kept."""
+    try:
+        stored = files.store(stream, kinds=MATERIAL_KINDS, area=MATERIALS_AREA,
+                             filename=filename)
+    except files.FileRefused as error:
+        raise TrainingError(error.message, "file") from None
+    original = stored.filename
     material = ModuleMaterial(module_id=module.id, title=((title or "").strip() or original)[:200],
-                              file_name=original, stored_name=stored_name)
+                              file_name=original, stored_name=stored.name)
     db.session.add(material)
     db.session.flush()
     record("training.material_add", material, actor=actor, summary=material.title,
-           after={"module_id": module.id, "title": material.title, "file_name": original})
+           after={"module_id": module.id, "title": material.title, "file_name": original,
+                  "size": stored.size, "sha256": stored.sha256})
     return material
 
 
 def material_path(material: ModuleMaterial) -> Path | None:
     """The stored file of a material, or None for a link."""
-    return materials_folder() / material.stored_name if material.stored_name else None
+    return files.path_of(MATERIALS_AREA, material.stored_name) if material.stored_name else None
 
 
 def remove_material(material: ModuleMaterial, *, actor) -> None:

@@ -143,6 +143,13 @@ class TrainingSession(db.Model):
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
 
+    @property
+    def zoom_link(self) -> str:
+        """The Zoom URL if it is safe to put in a link (plain https), else ""."""
+        from observe.training.services import safe_zoom_url
+
+        return safe_zoom_url(self.zoom_url)
+
 
 class SessionInvitation(db.Model):
     __tablename__ = "session_invitation"
@@ -177,7 +184,9 @@ class Registration(db.Model):
     # None until marked; then True (attended) or False (absent).
     attended: Mapped[bool | None] = mapped_column()
     minutes: Mapped[int | None] = mapped_column()
-    attendance_source: Mapped[str] = mapped_column(String(16), default="")  # manual | zoom
+    # How the mark was recorded: "manual" (by hand) or "zoom" (from the participant report).
+    # A Zoom import never turns a hand-marked "attended" into "absent" unless asked to.
+    attendance_source: Mapped[str] = mapped_column(String(16), default="")
     marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     session = relationship("TrainingSession", back_populates="registrations")
@@ -211,15 +220,40 @@ class QuizAttempt(db.Model):
 
 
 class CalendarFeed(db.Model):
-    """The secret token of an observer's personal calendar feed URL."""
+    """An observer's personal calendar feed: the SHA-256 of its secret token, never the token.
+
+    The token is shown to the observer once, when it is made; a lost address is replaced.
+    """
 
     __tablename__ = "calendar_feed"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     observer_id: Mapped[int] = mapped_column(ForeignKey("observer.id", ondelete="CASCADE"),
                                              unique=True)
-    token: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class Certification(db.Model):
+    """How an observer's current certification was given: by the training rule or by hand.
+
+    Only a certification given by the rule is taken back by the rule when attendance changes;
+    one given by hand (with its reason) stays until someone takes it back by hand.
+    """
+
+    __tablename__ = "training_certification"
+
+    RULE = "rule"
+    HAND = "hand"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observer_id: Mapped[int] = mapped_column(ForeignKey("observer.id", ondelete="CASCADE"),
+                                             unique=True)
+    method: Mapped[str] = mapped_column(String(8))  # rule | hand
+    reason: Mapped[str] = mapped_column(Text, default="")
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    certified_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
 
 Index("ix_registration_session_active", Registration.session_id, Registration.cancelled_at)

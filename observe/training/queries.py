@@ -1,13 +1,23 @@
 """Read-side queries for training pages."""
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
-from observe.branches.models import Branch
 from observe.common.db import utcnow
 from observe.extensions import db
+from observe.i18n import localized
 from observe.observers.models import Observer
-from observe.permissions import visible_branch_ids
-from observe.training.models import Registration, SessionInvitation, TrainingSession
+from observe.permissions import is_national, scope_to_branch, visible_branch_ids
+from observe.training.models import (
+    ModuleMaterial,
+    QuizAttempt,
+    QuizQuestion,
+    Registration,
+    SessionInvitation,
+    Speaker,
+    TrainingModule,
+    TrainingSession,
+)
 
 
 def sessions_for(user, *, upcoming: bool | None = True):
@@ -62,16 +72,96 @@ def invitable_observers(session: TrainingSession, user, *, trained: str, languag
     return list(db.session.execute(stmt).scalars())
 
 
-def branch_choices(user) -> list[tuple[int, str]]:
-    """(0, national) plus the branches the user may schedule sessions for."""
+def branch_choices(user, current_id: int | None = None) -> list[tuple[int, str]]:
+    """(0, national) for national users, plus the active branches the user may schedule for
+    (and the session's own branch, should it have been closed since)."""
     from flask_babel import gettext as _
 
+    from observe.branches.models import Branch
+    from observe.branches.queries import active_branch_choices
+
+    options = active_branch_choices(user)
+    if current_id and current_id not in {branch_id for branch_id, _name in options}:
+        branch = db.session.get(Branch, current_id)
+        if branch is not None and (is_national(user) or branch.id == user.branch_id):
+            options.append((branch.id, branch.name))
+    return ([(0, _("National (all branches)"))] if is_national(user) else []) + options
+
+
+def module_choices() -> list[tuple[int, str]]:
+    """Active modules, in curriculum order, for the session form."""
+    return [(m.id, localized(m.title) or m.code) for m in db.session.execute(
+        select(TrainingModule).where(TrainingModule.is_active.is_(True))
+        .order_by(TrainingModule.position)).scalars()]
+
+
+def speaker_choices() -> list[tuple[int, str]]:
+    return [(s.id, f"{s.name} — {s.role}" if s.role else s.name) for s in all_speakers()]
+
+
+def all_speakers() -> list[Speaker]:
+    return list(db.session.execute(select(Speaker).order_by(Speaker.name)).scalars())
+
+
+def modules_by_id(ids) -> list[TrainingModule]:
+    return list(db.session.execute(select(TrainingModule).where(
+        TrainingModule.id.in_(ids or []))).scalars())
+
+
+def speakers_by_id(ids) -> list[Speaker]:
+    return list(db.session.execute(select(Speaker).where(Speaker.id.in_(ids or []))).scalars())
+
+
+def session_people(session: TrainingSession, user) -> tuple[list[Registration], int]:
+    """The session's registrations of observers the user may see (by name), and how many
+    observers of other branches registered or attended (shown only as a count)."""
+    rows = db.session.execute(
+        select(Registration).join(Observer, Observer.id == Registration.observer_id)
+        .options(selectinload(Registration.observer))
+        .where(Registration.session_id == session.id)).scalars().all()
     allowed = visible_branch_ids(user)
-    stmt = select(Branch.id, Branch.name).order_by(Branch.name)
-    if allowed is not None:
-        stmt = stmt.where(Branch.id.in_(allowed or {-1}))
-    options = [(row.id, row.name) for row in db.session.execute(stmt)]
-    return ([(0, _("National (all branches)"))] if allowed is None else []) + options
+    visible = [r for r in rows if allowed is None or r.observer.branch_id in allowed]
+    shown = {r.id for r in visible}
+    others = sum(1 for r in rows if (r.is_active or r.attended) and r.id not in shown)
+    return sorted(visible, key=lambda r: r.observer.full_name.casefold()), others
+
+
+def active_registrations(session: TrainingSession, user) -> list[Registration]:
+    """Active registrations of the session's observers whose attendance the user may mark."""
+    stmt = scope_to_branch(
+        select(Registration).join(Observer, Observer.id == Registration.observer_id)
+        .options(selectinload(Registration.observer))
+        .where(Registration.session_id == session.id, Registration.cancelled_at.is_(None)),
+        Observer.branch_id, user)
+    return sorted(db.session.execute(stmt).scalars(),
+                  key=lambda r: r.observer.full_name.casefold())
+
+
+def registration_of(session: TrainingSession, observer: Observer) -> Registration | None:
+    return db.session.execute(select(Registration).where(
+        Registration.session_id == session.id, Registration.observer_id == observer.id)
+    ).scalar_one_or_none()
+
+
+def curriculum_overview() -> tuple[list[TrainingModule], dict[int, int], dict[int, int]]:
+    """Every module, with its count of materials and of active questions."""
+    modules = db.session.execute(select(TrainingModule).order_by(
+        TrainingModule.position, TrainingModule.id)).scalars().all()
+    materials = dict(db.session.execute(select(ModuleMaterial.module_id, func.count())
+                                        .group_by(ModuleMaterial.module_id)).all())
+    questions = dict(db.session.execute(select(QuizQuestion.module_id, func.count())
+                                        .where(QuizQuestion.is_active.is_(True))
+                                        .group_by(QuizQuestion.module_id)).all())
+    return list(modules), materials, questions
+
+
+def attempt_by_uuid(submission_uuid: str, observer: Observer) -> QuizAttempt | None:
+    """The observer's attempt stored under a submission's client-generated id."""
+    if not submission_uuid:
+        return None
+    return db.session.execute(select(QuizAttempt).where(
+        QuizAttempt.submission_uuid == submission_uuid[:36],
+        QuizAttempt.observer_id == observer.id)).scalar_one_or_none()
 
 
 def registered_count(session_id: int) -> int:

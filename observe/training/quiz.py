@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from observe.audit.services import record
 from observe.common.db import utcnow
@@ -183,12 +184,22 @@ def submit_attempt(attempt: QuizAttempt, answers: dict, submission_uuid: str, *,
             raise TrainingError(_("The form was incomplete; please submit the quiz again."))
         return stored
     now = utcnow()
-    claimed = db.session.execute(
-        update(QuizAttempt)
-        .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
-        .values(submitted_at=now, submission_uuid=submission_uuid)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    try:
+        # In a savepoint: the same submission racing in twice breaks the unique id, and only
+        # this statement is undone; the copy stored first stands.
+        with db.session.begin_nested():
+            claimed = db.session.execute(
+                update(QuizAttempt)
+                .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
+                .values(submitted_at=now, submission_uuid=submission_uuid)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+    except IntegrityError:
+        stored = db.session.execute(select(QuizAttempt).where(
+            QuizAttempt.submission_uuid == submission_uuid)).scalar_one_or_none()
+        if stored is None or stored.observer_id != attempt.observer_id:
+            raise
+        return stored
     db.session.refresh(attempt)
     if claimed != 1:
         return attempt

@@ -1,7 +1,9 @@
 """Training sessions, registration, attendance and certification: the rules, written once."""
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -9,11 +11,14 @@ from sqlalchemy import and_, func, select, update
 
 from observe.audit.services import record, snapshot
 from observe.common.db import utcnow
+from observe.common.errors import DomainError
 from observe.extensions import db
 from observe.observers.choices import Status
-from observe.observers.models import Observer
+from observe.observers.models import Observer, StatusChange
 from observe.observers.services import change_status
+from observe.permissions import in_scope, may_change_branch_item
 from observe.training.models import (
+    Certification,
     QuizAttempt,
     Registration,
     SessionInvitation,
@@ -25,13 +30,44 @@ SESSION_FIELDS = ("branch_id", "title", "description", "online", "zoom_url", "zo
                   "zoom_passcode", "venue", "address", "starts_at", "ends_at", "capacity",
                   "min_attendance_minutes")
 
+# How an attendance mark was recorded.
+MANUAL = "manual"
+ZOOM = "zoom"
 
-class TrainingError(ValueError):
+# Any control character (CR, LF, NUL, ...): never part of a link, an ID or a passcode.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class TrainingError(DomainError):
     """A training rule was broken; the message is shown to the user (next to `field`)."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+    def __init__(self, message: str | None = None, field: str = "", *, fields=None):
+        super().__init__(message, field=field or "", fields=fields)
+
+
+def safe_zoom_url(url: str | None) -> str:
+    """The URL when it is a plain https link (no spaces or control characters), else ""."""
+    url = (url or "").strip()
+    if not url or len(url) > 500 or _CONTROL.search(url) or any(c.isspace() for c in url):
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    if parts.scheme.lower() != "https" or not parts.hostname:
+        return ""
+    return url
+
+
+def _check_zoom_fields(fields: dict) -> None:
+    url = (fields.get("zoom_url") or "").strip()
+    if url and not safe_zoom_url(url):
+        raise TrainingError(_("Enter the Zoom link as a web address starting with https://."),
+                            "zoom_url")
+    for name in ("zoom_meeting_id", "zoom_passcode"):
+        if _CONTROL.search(fields.get(name) or ""):
+            raise TrainingError(_("Remove the line breaks and other control characters."),
+                                name)
 
 
 def _check_session(fields: dict) -> None:
@@ -44,12 +80,19 @@ def _check_session(fields: dict) -> None:
         raise TrainingError(_("The capacity must be at least 1."), "capacity")
     if fields.get("online") and not (fields.get("zoom_url") or "").strip():
         raise TrainingError(_("An online session needs its Zoom link."), "zoom_url")
+    _check_zoom_fields(fields)
     if not fields.get("online") and not (fields.get("venue") or fields.get("address")):
         raise TrainingError(_("An offline session needs a venue or an address."), "venue")
 
 
+def _check_branch(branch_id: int | None, actor) -> None:
+    if actor is not None and not may_change_branch_item(actor, branch_id):
+        raise TrainingError(_("You cannot schedule sessions for this branch."), "branch_id")
+
+
 def create_session(*, modules=(), speakers=(), actor, **fields) -> TrainingSession:
     """Schedule a session (national when branch_id is None)."""
+    _check_branch(fields.get("branch_id"), actor)
     _check_session(fields)
     session = TrainingSession(**{k: fields.get(k) for k in SESSION_FIELDS if k in fields},
                               created_by_id=actor.id)
@@ -68,6 +111,8 @@ def update_session(session: TrainingSession, *, modules=None, speakers=None, act
     if session.is_cancelled:
         raise TrainingError(_("A cancelled session cannot be changed."))
     merged = {k: getattr(session, k) for k in SESSION_FIELDS} | fields
+    if merged["branch_id"] != session.branch_id:
+        _check_branch(merged["branch_id"], actor)
     _check_session(merged)
     taken = active_registration_count(session)
     if merged["capacity"] < taken:
@@ -76,6 +121,7 @@ def update_session(session: TrainingSession, *, modules=None, speakers=None, act
             "%(num)d observers are registered already; the capacity cannot be lower.", taken),
             "capacity")
     before = snapshot(session, TrainingSession.AUDITED_FIELDS)
+    old_modules = {m.id for m in session.modules}
     for name in SESSION_FIELDS:
         setattr(session, name, merged[name])
     if modules is not None:
@@ -86,6 +132,9 @@ def update_session(session: TrainingSession, *, modules=None, speakers=None, act
     db.session.flush()
     record("training.session_update", session, actor=actor, summary=session.title,
            before=before, after=snapshot(session, TrainingSession.AUDITED_FIELDS))
+    if {m.id for m in session.modules} != old_modules:
+        # The modules an attendee is credited with changed: so may their certification.
+        reevaluate_certification(attendees(session), actor=actor)
     return session
 
 
@@ -98,6 +147,8 @@ def cancel_session(session: TrainingSession, reason: str, *, actor) -> TrainingS
     session.updated_at = session.cancelled_at
     db.session.flush()
     record("training.session_cancel", session, actor=actor, summary=session.cancel_reason)
+    # A cancelled session credits nobody: those it certified may no longer qualify.
+    reevaluate_certification(attendees(session), actor=actor)
     return session
 
 
@@ -195,18 +246,46 @@ class AttendanceMark:
     minutes: int | None = None
 
 
+@dataclass
+class AttendanceResult:
+    """What mark_attendance did: marks saved, of them attended, and hand marks it kept."""
+
+    changed: int = 0
+    attended: int = 0
+    kept: list[int] = field(default_factory=list)  # observer ids kept "attended" (by hand)
+    certified: list[int] = field(default_factory=list)
+    decertified: list[int] = field(default_factory=list)
+
+
 def mark_attendance(session: TrainingSession, marks: list[AttendanceMark], *, actor,
-                    source: str = "manual") -> int:
-    """Record attended/absent for registered observers, then certify those who now qualify.
+                    source: str = MANUAL, overwrite=frozenset()) -> AttendanceResult:
+    """Record attended/absent for observers, then bring their certification in line with the rule.
 
     Observers present without registering (common with Zoom links passed around) get a
-    registration created for them, outside the capacity count: they already attended.
+    registration created for them, outside the capacity count: they already attended. A mark
+    from Zoom never turns a hand-marked "attended" into "absent" unless the observer's id is in
+    `overwrite` (the coordinator ticked them on the preview). A branch-bound actor marks only
+    observers of their own branch.
     """
+    if session.is_cancelled:
+        raise TrainingError(_("A cancelled session has no attendance to mark."))
+    observers = {o.id: o for o in db.session.execute(select(Observer).where(
+        Observer.id.in_([m.observer_id for m in marks]))).scalars()}
+    if actor is not None and any(
+            mark.observer_id not in observers or not in_scope(actor,
+                                                              observers[mark.observer_id].branch_id)
+            for mark in marks):
+        raise TrainingError(_("You can mark the attendance of your branch's observers only."))
     now = utcnow()
     by_observer = {r.observer_id: r for r in session.registrations}
-    changed = 0
+    result = AttendanceResult()
     for mark in marks:
         registration = by_observer.get(mark.observer_id)
+        if (source == ZOOM and not mark.attended and registration is not None
+                and registration.attended is True and registration.attendance_source == MANUAL
+                and mark.observer_id not in overwrite):
+            result.kept.append(mark.observer_id)
+            continue
         if registration is None:
             registration = Registration(session_id=session.id, observer_id=mark.observer_id)
             db.session.add(registration)
@@ -215,16 +294,15 @@ def mark_attendance(session: TrainingSession, marks: list[AttendanceMark], *, ac
         registration.minutes = mark.minutes
         registration.attendance_source = source
         registration.marked_at = now
-        changed += 1
+        result.changed += 1
+        result.attended += bool(mark.attended)
     db.session.flush()
-    record("training.attendance", session, actor=actor, summary=f"{changed} {source}",
-           after={"marked": changed, "attended": sum(m.attended for m in marks),
-                  "source": source})
-    observers = db.session.execute(select(Observer).where(
-        Observer.id.in_([m.observer_id for m in marks if m.attended]))).scalars()
-    for observer in observers:
-        certify_if_qualified(observer, actor=actor)
-    return changed
+    record("training.attendance", session, actor=actor, summary=f"{result.changed} {source}",
+           after={"marked": result.changed, "attended": result.attended, "source": source,
+                  "kept_by_hand": len(result.kept)})
+    changed = [observers[m.observer_id] for m in marks if m.observer_id not in result.kept]
+    result.certified, result.decertified = reevaluate_certification(changed, actor=actor)
+    return result
 
 
 def required_modules() -> list[TrainingModule]:
@@ -265,41 +343,108 @@ def qualifies(observer: Observer) -> bool:
     return all(m.id in attended and (m.id in passed or not m.questions) for m in modules)
 
 
+def certification_of(observer: Observer) -> Certification | None:
+    """How the observer's certification was given (None when never recorded)."""
+    return db.session.execute(select(Certification).where(
+        Certification.observer_id == observer.id)).scalar_one_or_none()
+
+
+def _keep_certification(observer: Observer, method: str, reason: str, actor) -> None:
+    entry = certification_of(observer)
+    if entry is None:
+        entry = Certification(observer_id=observer.id)
+        db.session.add(entry)
+    entry.method, entry.reason = method, reason
+    entry.actor_id = actor.id if actor is not None else None
+    entry.certified_at = utcnow()
+    db.session.flush()
+
+
+def _forget_certification(observer: Observer) -> None:
+    entry = certification_of(observer)
+    if entry is not None:
+        db.session.delete(entry)
+        db.session.flush()
+
+
+def certified_by_rule(observer: Observer) -> bool:
+    """Whether the observer is certified and the training rule (not a person) certified them."""
+    entry = certification_of(observer)
+    return (Status(observer.status) == Status.CERTIFIED and entry is not None
+            and entry.method == Certification.RULE)
+
+
 def certify_if_qualified(observer: Observer, *, actor=None) -> bool:
     """Certify an approved observer who qualifies (recorded in the status history)."""
     if Status(observer.status) != Status.APPROVED or not qualifies(observer):
         return False
-    change_status([observer], Status.CERTIFIED, actor=actor, allow_certify=True,
-                  reason=_("Training completed: sessions attended and quiz passed"))
+    reason = _("Training completed: sessions attended and quiz passed")
+    change_status([observer], Status.CERTIFIED, actor=actor, allow_certify=True, reason=reason)
+    _keep_certification(observer, Certification.RULE, reason, actor)
     return True
+
+
+def _back_to_approved(observer: Observer, reason: str, actor, action: str) -> None:
+    before = snapshot(observer, ("status",))
+    observer.status = Status.APPROVED.value
+    observer.status_changed_at = utcnow()
+    observer.history.append(StatusChange(from_status=Status.CERTIFIED.value,
+                                         to_status=Status.APPROVED.value, reason=reason,
+                                         actor_id=actor.id if actor is not None else None))
+    _forget_certification(observer)
+    db.session.flush()
+    record(action, observer, actor=actor, summary=reason, before=before,
+           after=snapshot(observer, ("status",)))
+
+
+def reevaluate_certification(observers, *, actor=None) -> tuple[list[int], list[int]]:
+    """Make certification agree with the rule: certify who now qualifies, and take it back from
+    those the rule certified who no longer do. Certifications given by hand stay.
+
+    Returns the ids (certified, decertified).
+    """
+    certified, decertified = [], []
+    for observer in {o.id: o for o in observers}.values():
+        status = Status(observer.status)
+        if status == Status.APPROVED:
+            if certify_if_qualified(observer, actor=actor):
+                certified.append(observer.id)
+        elif status == Status.CERTIFIED and certified_by_rule(observer) \
+                and not qualifies(observer):
+            _back_to_approved(observer, _("Training no longer complete: the attendance that "
+                                          "certified the observer changed"),
+                              actor, "observer.decertify_by_rule")
+            decertified.append(observer.id)
+    return certified, decertified
+
+
+def attendees(session: TrainingSession) -> list[Observer]:
+    """Observers marked as having attended the session."""
+    return list(db.session.execute(
+        select(Observer).join(Registration, Registration.observer_id == Observer.id)
+        .where(Registration.session_id == session.id, Registration.attended.is_(True))
+    ).scalars())
 
 
 def certify_by_hand(observer: Observer, reason: str, *, actor) -> None:
     """A coordinator certifies an approved observer without the usual path (reason audited)."""
-    if not (reason or "").strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise TrainingError(_("Give a reason."), "reason")
     if Status(observer.status) != Status.APPROVED:
         raise TrainingError(_("Only approved observers can be certified."))
     change_status([observer], Status.CERTIFIED, actor=actor, allow_certify=True, reason=reason)
+    _keep_certification(observer, Certification.HAND, reason, actor)
 
 
 def decertify(observer: Observer, reason: str, *, actor) -> None:
     """Take a certification back (the observer returns to approved); the reason is audited."""
-    if not (reason or "").strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise TrainingError(_("Give a reason."), "reason")
     if Status(observer.status) != Status.CERTIFIED:
         raise TrainingError(_("This observer is not certified."))
-    before = snapshot(observer, ("status",))
-    observer.status = Status.APPROVED.value
-    observer.status_changed_at = utcnow()
-    from observe.observers.models import StatusChange
-
-    observer.history.append(StatusChange(from_status=Status.CERTIFIED.value,
-                                         to_status=Status.APPROVED.value, reason=reason,
-                                         actor_id=actor.id))
-    db.session.flush()
-    record("observer.decertify", observer, actor=actor, summary=reason, before=before,
-           after=snapshot(observer, ("status",)))
+    _back_to_approved(observer, reason, actor, "observer.decertify")
 
 
 def is_certified(observer: Observer) -> bool:

@@ -1,3 +1,5 @@
+import hashlib
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -8,7 +10,7 @@ from observe.audit.models import AuditEntry
 from observe.common.db import utcnow
 from observe.extensions import db
 from observe.training import services
-from observe.training.ical import feed_token_for
+from observe.training.ical import new_feed_token, token_digest
 from observe.training.models import CalendarFeed, TrainingSession
 
 ZOOM = "https://zoom.us/j/123456789"
@@ -26,7 +28,7 @@ def _events(response) -> dict[str, object]:
 
 
 def _feed_token(observer) -> str:
-    token = feed_token_for(observer)
+    token = new_feed_token(observer)
     db.session.commit()
     return token
 
@@ -232,24 +234,47 @@ def test_feed_is_rate_limited(client, make_branch, make_trainee):
     assert statuses[60] == 429
 
 
-def test_my_page_shows_the_feed_and_session_links(client, login_as, make_branch, make_session,
-                                                  make_trainee):
+def _feed_url_on(page: str) -> str:
+    found = re.search(r'id="calendar-feed-url" type="text" value="(http://localhost/training/'
+                      r'calendar/([^"/]+)\.ics)"', page)
+    assert found, page
+    return found.group(2)
+
+
+def test_my_page_offers_the_feed_and_session_links(client, login_as, make_branch, make_session,
+                                                   make_trainee):
     branch = make_branch()
     session = make_session(branch)
     observer = make_trainee(branch)
     login_as(observer.user)
     page = client.get("/training/?lang=en").get_data(as_text=True)
-    token = db.session.execute(select(CalendarFeed.token).where(
-        CalendarFeed.observer_id == observer.id)).scalar_one()
-    assert f"/training/calendar/{token}.ics" in page
-    assert f"webcal://localhost/training/calendar/{token}.ics" in page
-    assert 'data-copy-target="calendar-feed-url"' in page
+    assert "Get my calendar address" in page
     assert f"/training/sessions/{session.id}.ics" in page
     assert "Add to calendar (.ics)" in page
-    # The token is made once and kept.
-    client.get("/training/")
-    assert db.session.execute(select(CalendarFeed.token).where(
-        CalendarFeed.observer_id == observer.id)).scalar_one() == token
+    # A page view makes no token: it is made, and shown, on request.
+    assert db.session.execute(select(CalendarFeed)).first() is None
+
+    response = client.post("/training/calendar/regenerate?lang=en")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    token = _feed_url_on(page)
+    assert f"webcal://localhost/training/calendar/{token}.ics" in page
+    assert 'data-copy-target="calendar-feed-url"' in page
+    assert client.get(f"/training/calendar/{token}.ics").status_code == 200
+
+    # Afterwards the training page no longer shows it, and offers a new one instead.
+    page = client.get("/training/?lang=en").get_data(as_text=True)
+    assert token not in page and "Make a new address" in page
+
+
+def test_feed_tokens_are_stored_hashed(client, login_as, make_branch, make_trainee):
+    observer = make_trainee(make_branch())
+    login_as(observer.user)
+    token = _feed_url_on(client.post("/training/calendar/regenerate").get_data(as_text=True))
+    stored = db.session.execute(select(CalendarFeed)).scalar_one()
+    assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest() == token_digest(token)
+    assert token not in str({c.name: getattr(stored, c.name)
+                             for c in CalendarFeed.__table__.columns})
 
 
 def test_regenerate_replaces_the_feed_url(client, login_as, make_branch, make_trainee):
@@ -259,18 +284,15 @@ def test_regenerate_replaces_the_feed_url(client, login_as, make_branch, make_tr
     assert client.get(f"/training/calendar/{old}.ics").status_code == 200
 
     response = client.post("/training/calendar/regenerate")
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/training/")
-    db.session.expire_all()
-    new = db.session.execute(select(CalendarFeed.token).where(
-        CalendarFeed.observer_id == observer.id)).scalar_one()
+    assert response.status_code == 200
+    new = _feed_url_on(response.get_data(as_text=True))
     assert new != old
     assert client.get(f"/training/calendar/{old}.ics").status_code == 404
     assert client.get(f"/training/calendar/{new}.ics").status_code == 200
-    entry = db.session.execute(select(AuditEntry).where(
-        AuditEntry.action == "training.feed_regenerate")).scalar_one()
-    assert entry.actor_id == observer.user.id
-    assert old not in str(entry.after) and new not in str(entry.after)
+    entries = db.session.execute(select(AuditEntry).where(
+        AuditEntry.action == "training.feed_regenerate")).scalars().all()
+    assert entries[-1].actor_id == observer.user.id
+    assert all(old not in str(e.after) and new not in str(e.after) for e in entries)
 
 
 @pytest.mark.parametrize("role", ["admin", "hq", "coordinator"])

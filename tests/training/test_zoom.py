@@ -2,12 +2,14 @@
 
 import io
 import re
+from datetime import date
 
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
 from observe.common.tabular import TableError
+from observe.common.timezones import LOCAL_ZONE
 from observe.extensions import db
 from observe.observers.choices import Status
 from observe.observers.models import Observer, StatusChange
@@ -30,11 +32,26 @@ PARTICIPANTS_HEADER = ("Name (Original Name),User Email,Join Time,Leave Time,"
                        "Duration (Minutes),Guest,Recording Consent\n")
 
 
-def report(*rows: tuple[str, str, int], summary: bool = True) -> bytes:
-    """A Zoom participant report with the given (name, email, minutes) rows."""
-    lines = [f'"{name}",{email},03/05/2024 10:00:00 AM,03/05/2024 11:00:00 AM,{minutes},No,Y\n'
+def report(*rows: tuple[str, str, int], summary: bool = True, day: date = date(2024, 3, 5),
+           meeting_id: str = "812 3456 7890") -> bytes:
+    """A Zoom participant report with the given (name, email, minutes) rows, of a meeting held
+    on `day` (written month first, as Zoom's English interface does)."""
+    stamp = day.strftime("%m/%d/%Y")
+    head = SUMMARY.replace("03/05/2024", stamp).replace("812 3456 7890", meeting_id)
+    lines = [f'"{name}",{email},{stamp} 10:00:00 AM,{stamp} 11:00:00 AM,{minutes},No,Y\n'
              for name, email, minutes in rows]
-    return ((SUMMARY if summary else "") + PARTICIPANTS_HEADER + "".join(lines)).encode()
+    return ((head if summary else "") + PARTICIPANTS_HEADER + "".join(lines)).encode()
+
+
+def local_day(session) -> date:
+    return session.starts_at.astimezone(LOCAL_ZONE).date()
+
+
+def session_report(session, *rows, **options) -> bytes:
+    """A report of the session's own meeting: its day, its meeting ID."""
+    options.setdefault("day", local_day(session))
+    options.setdefault("meeting_id", session.zoom_meeting_id or "812 3456 7890")
+    return report(*rows, **options)
 
 
 def by_name(participants):
@@ -228,10 +245,10 @@ def test_zoom_import_previews_then_saves_on_confirm(client, login_as, make_user,
     db.session.commit()
     login_as(make_user("coordinator", branch=branch))
 
-    data = report(("Aika (Aigerim's phone)", "aigerim@example.org", 40),
-                  ("Aika", "aigerim@example.org", 35),
-                  ("Samsung SM-A515F", "", 70),
-                  ("Zoom Guest", "guest@example.org", 90))
+    data = session_report(session, ("Aika (Aigerim's phone)", "aigerim@example.org", 40),
+                          ("Aika", "aigerim@example.org", 35),
+                          ("Samsung SM-A515F", "", 70),
+                          ("Zoom Guest", "guest@example.org", 90))
     response = upload(client, session, data)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -351,3 +368,117 @@ def test_access(client, login_as, make_user, make_branch, make_session, make_tra
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.execute(select(Registration.attended)).scalar_one() is True
+
+
+# --- the report must be of the session's meeting -------------------------------------------
+
+
+@pytest.mark.parametrize("text, days", [
+    ("03/01/2023 10:00:00 AM", {date(2023, 3, 1), date(2023, 1, 3)}),  # month first, or not
+    ("11/26/2026 06:00:00 PM", {date(2026, 11, 26)}),
+    ("26.11.2026 18:00", {date(2026, 11, 26)}),
+    ("2026-11-26 18:00:00", {date(2026, 11, 26)}),
+    ("2026-11-26T20:30:00Z", {date(2026, 11, 27)}),  # 01:30 the next day in Almaty
+    ("10:00", set()),
+    ("", set()),
+])
+def test_meeting_days(text, days):
+    from observe.training.zoom import meeting_days
+
+    assert meeting_days(text) == days
+
+
+def test_report_meeting_and_day_are_read():
+    from observe.training.zoom import read_zoom_report
+
+    read = read_zoom_report(report(("A B", "", 60), day=date(2023, 3, 1)), "report.csv")
+    assert read.meeting_id == "81234567890"
+    assert date(2023, 3, 1) in read.days
+    # Without the summary block, the join times tell the day.
+    read = read_zoom_report(report(("A B", "", 60), summary=False, day=date(2026, 11, 26)),
+                            "report.csv")
+    assert (read.meeting_id, read.days) == ("", {date(2026, 11, 26)})
+
+
+def _hand_marked_offline_session(make_session, make_branch, make_trainee, make_user):
+    """The field trial: an offline session whose three observers were marked present by hand."""
+    branch = make_branch()
+    coordinator = make_user("coordinator", branch=branch)
+    session = make_session(branch, online=False, zoom_url="", zoom_meeting_id="",
+                           zoom_passcode="", venue="Молодёжный центр", address="Бухар-Жырау 47")
+    people = [make_trainee(branch, full_name=name)
+              for name in ("Серикова Айгерим", "Бекова Дана", "Оспанов Арман")]
+    for observer in people:
+        services.register(session, observer)
+    services.mark_attendance(session, [services.AttendanceMark(o.id, True) for o in people],
+                             actor=coordinator)
+    db.session.commit()
+    return session, people, coordinator
+
+
+def test_a_report_of_another_day_is_refused(client, login_as, make_user, make_branch,
+                                            make_session, make_trainee):
+    session, people, coordinator = _hand_marked_offline_session(make_session, make_branch,
+                                                                make_trainee, make_user)
+    login_as(coordinator)
+    data = report(("Серикова Айгерим", "", 5), ("Zoom Guest", "", 90), day=date(2023, 3, 1))
+    response = upload(client, session, data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    # 03/01/2023 may be the 1st of March or the 3rd of January: shown as the report writes it.
+    assert "This report is of a meeting held on 03/01/2023, but the session was held on" in page
+    assert "Check the Zoom report" not in page and 'name="token"' not in page
+    db.session.expire_all()
+    marks = db.session.execute(select(Registration.attended, Registration.attendance_source)
+                               ).all()
+    assert sorted(marks) == [(True, "manual")] * 3
+
+
+def test_a_report_of_another_meeting_is_refused(client, login_as, make_user, make_branch,
+                                                make_session, make_trainee):
+    branch = make_branch()
+    session = make_session(branch, zoom_meeting_id="123 456 789")
+    services.register(session, make_trainee(branch, full_name="Бекова Дана"))
+    db.session.commit()
+    login_as(make_user("coordinator", branch=branch))
+    data = session_report(session, ("Бекова Дана", "", 90), meeting_id="987 654 321")
+    page = upload(client, session, data).get_data(as_text=True)
+    assert "This report is of the Zoom meeting 987654321" in page
+    assert "Check the Zoom report" not in page
+    # The same day and meeting (its ID written with or without spaces) is accepted.
+    data = session_report(session, ("Бекова Дана", "", 90), meeting_id="123456789")
+    assert "Check the Zoom report" in upload(client, session, data).get_data(as_text=True)
+
+
+def test_a_report_without_a_date_is_refused(client, login_as, make_user, make_branch,
+                                            make_session, make_trainee):
+    branch = make_branch()
+    session = make_session(branch)
+    login_as(make_user("coordinator", branch=branch))
+    data = ("Participant;Email;Join time;Leave time;Duration (minutes)\r\n"
+            "Ерлан Жумабаев;erlan@example.org;10:00;10:40;40\r\n").encode()
+    page = upload(client, session, data).get_data(as_text=True)
+    assert "The report does not say when the meeting was held" in page
+
+
+def test_zoom_keeps_hand_marked_present_unless_ticked(client, login_as, make_user, make_branch,
+                                                      make_session, make_trainee):
+    session, (aigerim, dana, arman), coordinator = _hand_marked_offline_session(
+        make_session, make_branch, make_trainee, make_user)
+    login_as(coordinator)
+    # The report of the same day has Aigerim for 90 minutes and Dana for 5; Arman is missing.
+    data = session_report(session, ("Серикова Айгерим", "", 90), ("Бекова Дана", "", 5))
+    page = upload(client, session, data).get_data(as_text=True)
+    assert "Marked attended by hand, absent in the report" in page
+    assert page.count("kept attended (marked by hand)") == 2
+    token = re.search(r'name="token" type="hidden" value="([0-9a-f]{32})"', page).group(1)
+
+    # Confirmed with Arman ticked: he is marked absent; Dana stays present (by hand).
+    response = client.post(f"/training/sessions/{session.id}/attendance/zoom/confirm",
+                           data={"token": token, "overwrite": [str(arman.id)]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    marks = {r.observer_id: (r.attended, r.attendance_source)
+             for r in db.session.execute(select(Registration)).scalars()}
+    assert marks == {aigerim.id: (True, "zoom"), dana.id: (True, "manual"),
+                     arman.id: (False, "zoom")}

@@ -5,7 +5,7 @@ from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from observe.extensions import db
+from observe.common.forms import service_errors
 from observe.observers.models import Observer
 from observe.permissions import get_or_404_in_scope, requires
 from observe.training import bp, services, stats
@@ -23,23 +23,19 @@ def numbers():
 @bp.post("/observers/<int:observer_id>/certification")
 @requires("training.certify")
 def certification(observer_id: int):
-    observer = get_or_404_in_scope(Observer, observer_id)
+    user = current_user._get_current_object()
+    observer = get_or_404_in_scope(Observer, observer_id, user)
     form = CertifyForm()
     if not form.validate_on_submit():
         flash(_("Give a reason."), "danger")
         return redirect(url_for("observers.show", observer_id=observer.id))
-    actor = current_user._get_current_object()
-    try:
+    with service_errors() as outcome:
         if form.decertify.data:
-            services.decertify(observer, form.reason.data, actor=actor)
+            services.decertify(observer, form.reason.data, actor=user)
             message = _("The certification was taken back.")
         else:
-            services.certify_by_hand(observer, form.reason.data, actor=actor)
+            services.certify_by_hand(observer, form.reason.data, actor=user)
             message = _("The observer is certified.")
-    except services.TrainingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(message, "success")
     return redirect(url_for("observers.show", observer_id=observer.id))

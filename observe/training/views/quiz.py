@@ -5,14 +5,15 @@ import uuid
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
+from observe.common.forms import service_errors
+from observe.common.urls import parse_id
 from observe.extensions import db
 from observe.observers.queries import observer_of
-from observe.permissions import can, requires
+from observe.permissions import can, requires, signed_in_observer
 from observe.training import bp, services
 from observe.training.models import QuizAttempt, TrainingModule
+from observe.training.queries import attempt_by_uuid
 
 # Names, not the module: `observe.training.quiz` is rebound to this views module by the
 # blueprint's import line.
@@ -26,8 +27,6 @@ from observe.training.quiz import (
     submit_attempt,
     submitted_count,
 )
-from observe.training.services import TrainingError
-from observe.training.views.my import current_observer
 
 
 def _module_or_404(module_id: int) -> TrainingModule:
@@ -65,7 +64,7 @@ def _render_quiz(attempt: QuizAttempt, module: TrainingModule, *, missing=(), ch
 @bp.route("/modules/<int:module_id>/quiz", methods=["GET", "POST"])
 @requires("training.attend")
 def quiz(module_id: int):
-    observer = current_observer()
+    observer = signed_in_observer(current_user)
     module = _module_or_404(module_id)
     if request.method == "POST":
         return _submit(observer, module)
@@ -73,23 +72,21 @@ def quiz(module_id: int):
     if passed is not None:
         flash(_("You have already passed this quiz."), "info")
         return redirect(url_for("training.quiz_result", attempt_id=passed.id))
-    try:
+    with service_errors() as outcome:
         attempt = start_attempt(observer, module)
-    except TrainingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+    if not outcome.ok:
         return redirect(url_for("training.module", module_id=module.id))
-    db.session.commit()
     return _render_quiz(attempt, module)
 
 
 def _submit(observer, module: TrainingModule):
     submission_uuid = request.form.get("submission_uuid", "")
     # A retried POST (the answer to the first one was lost): show the stored result.
-    stored = _attempt_by_uuid(submission_uuid, observer)
+    stored = attempt_by_uuid(submission_uuid, observer)
     if stored is not None:
         return redirect(url_for("training.quiz_result", attempt_id=stored.id))
-    attempt = db.session.get(QuizAttempt, request.form.get("attempt_id", type=int) or 0)
+    attempt_id = parse_id(request.form.get("attempt_id"))
+    attempt = db.session.get(QuizAttempt, attempt_id) if attempt_id else None
     if attempt is None or attempt.observer_id != observer.id or attempt.module_id != module.id:
         attempt = open_attempt(observer, module)
     if attempt is None:
@@ -103,36 +100,18 @@ def _submit(observer, module: TrainingModule):
     if missing:
         flash(_("Answer every question before you submit."), "danger")
         return _render_quiz(attempt, module, missing=missing, chosen=answers, status=400)
-    try:
+    with service_errors() as outcome:
         attempt = submit_attempt(attempt, answers, submission_uuid,
-                                      actor=current_user._get_current_object())
-        db.session.commit()
-    except TrainingError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+                                 actor=current_user._get_current_object())
+    if not outcome.ok:
         return redirect(url_for("training.quiz", module_id=module.id))
-    except IntegrityError:
-        # The same submission raced in twice; the one stored first stands.
-        db.session.rollback()
-        stored = _attempt_by_uuid(submission_uuid, observer)
-        if stored is None:
-            raise
-        attempt = stored
     return redirect(url_for("training.quiz_result", attempt_id=attempt.id))
-
-
-def _attempt_by_uuid(submission_uuid: str, observer) -> QuizAttempt | None:
-    if not submission_uuid:
-        return None
-    return db.session.execute(select(QuizAttempt).where(
-        QuizAttempt.submission_uuid == submission_uuid[:36],
-        QuizAttempt.observer_id == observer.id)).scalar_one_or_none()
 
 
 @bp.get("/quiz/<int:attempt_id>")
 @requires("training.attend")
 def quiz_result(attempt_id: int):
-    observer = current_observer()
+    observer = signed_in_observer(current_user)
     attempt = db.session.get(QuizAttempt, attempt_id)
     if attempt is None or attempt.observer_id != observer.id:
         abort(404)
