@@ -11,41 +11,53 @@ from observe.observers.choices import Status
 from observe.observers.models import Observer
 from observe.observers.rules import iin_control_digit, validate_applicant
 
-# (name, birth date, female, city, languages, channel, campaign, status)
+# (name, birth date, female, city, languages, channel, campaign, status): written as a branch in
+# Karaganda region and one in Almaty would, in Russian and Kazakh.
 DEMO_APPLICANTS = {
     0: [
-        ("Aruzhan Bekova", date(1996, 4, 12), True, "Karaganda", ["kk", "ru"], "telegram",
-         "autumn", Status.APPROVED),
-        ("Timur Zhaksylykov", date(1989, 9, 2), False, "Karaganda", ["ru"], "instagram", "",
+        ("Аружан Бекова", date(1996, 4, 12), True, "Караганда", ["kk", "ru"], "telegram",
+         "osen-2026", Status.APPROVED),
+        ("Тимур Жаксылыков", date(1989, 9, 2), False, "Караганда", ["ru"], "instagram", "",
          Status.CERTIFIED),
-        ("Madina Iskakova", date(2001, 1, 23), True, "Temirtau", ["kk", "ru"], "whatsapp",
-         "students", Status.APPROVED),
-        ("Bolat Kenzhebayev", date(1975, 6, 30), False, "Shakhtinsk", ["kk"], "ngo", "",
+        ("Мадина Искакова", date(2001, 1, 23), True, "Темиртау", ["kk", "ru"], "whatsapp",
+         "studenty-karu", Status.APPROVED),
+        ("Болат Кенжебаев", date(1975, 6, 30), False, "Шахтинск", ["kk"], "ngo", "",
          Status.APPLIED),
-        ("Irina Volkova", date(1993, 11, 5), True, "Karaganda", ["ru"], "facebook", "autumn",
+        ("Ирина Волкова", date(1993, 11, 5), True, "Караганда", ["ru"], "facebook", "osen-2026",
          Status.APPLIED),
-        ("Yerzhan Tulegenov", date(1999, 3, 17), False, "Balkhash", ["kk", "ru"], "telegram",
-         "students", Status.REJECTED),
-        ("Gulnara Akhmetova", date(1985, 8, 8), True, "Karaganda", ["kk", "ru", "other"],
+        ("Ержан Төлегенов", date(1999, 3, 17), False, "Балқаш", ["kk", "ru"], "telegram",
+         "studenty-karu", Status.REJECTED),
+        ("Гүлнар Ахметова", date(1985, 8, 8), True, "Сарань", ["kk", "ru", "other"],
          "website", "", Status.WITHDRAWN),
     ],
     1: [
-        ("Daniyar Seitkali", date(1994, 2, 14), False, "Almaty", ["kk", "ru"], "telegram",
-         "autumn", Status.APPROVED),
-        ("Olga Petrenko", date(1990, 7, 21), True, "Almaty", ["ru"], "facebook", "",
-         Status.CERTIFIED),
-        ("Askar Nurpeisov", date(1982, 12, 1), False, "Almaty", ["kk"], "offline", "forum",
-         Status.APPROVED),
-        ("Dilnaz Sarsenbayeva", date(2003, 5, 9), True, "Almaty", ["kk", "ru"], "instagram",
-         "students", Status.APPLIED),
-        ("Sergey Kim", date(1978, 10, 27), False, "Almaty", ["ru", "other"], "whatsapp", "",
-         Status.APPLIED),
-        ("Zhanar Mukanova", date(1997, 4, 4), True, "Almaty", ["kk"], "telegram", "autumn",
+        ("Данияр Сейітқали", date(1994, 2, 14), False, "Алматы, Алмалинский район", ["kk", "ru"],
+         "telegram", "osen-2026", Status.APPROVED),
+        ("Ольга Петренко", date(1990, 7, 21), True, "Алматы, Бостандыкский район", ["ru"],
+         "facebook", "", Status.CERTIFIED),
+        ("Асқар Нұрпейісов", date(1982, 12, 1), False, "Алматы, Медеуский район", ["kk"],
+         "offline", "forum", Status.APPROVED),
+        ("Дильназ Сарсенбаева", date(2003, 5, 9), True, "Алматы, Ауэзовский район", ["kk", "ru"],
+         "instagram", "studenty-kaznu", Status.APPLIED),
+        ("Сергей Ким", date(1978, 10, 27), False, "Алматы, Турксибский район", ["ru", "other"],
+         "whatsapp", "", Status.APPLIED),
+        ("Жанар Мұқанова", date(1997, 4, 4), True, "Қаскелең", ["kk"], "telegram", "osen-2026",
          Status.REJECTED),
-        ("Ruslan Abdrakhmanov", date(1988, 1, 15), False, "Almaty", ["ru"], "ngo", "",
-         Status.WITHDRAWN),
+        ("Руслан Абдрахманов", date(1988, 1, 15), False, "Алматы, Жетысуский район", ["ru"],
+         "ngo", "", Status.WITHDRAWN),
     ],
 }
+
+# What the coordinators wrote, by branch and applicant number.
+DEMO_NOTES = {
+    (0, 0): "Позвонила 12.10, подтвердила участие в обучении. Готова работать весь день.",
+    (0, 3): "Қазақ тілінде жақсы сөйлейді, Шахтинскідегі учаскелерге ұсынамын.",
+    (1, 2): "Был наблюдателем на выборах в маслихат, просит мобильную группу.",
+    (1, 4): "Орысша және корейше сөйлейді. Кешке дейін бола алмайды, тек таңертең.",
+}
+REJECTION_REASON = "Является членом участковой избирательной комиссии"
+# (for a man, for a woman)
+CERTIFICATION_REASON = ("Прошёл обучение и сдал тест", "Прошла обучение и сдала тест")
 
 # The demo observer accounts that belong to approved applicants, in order, per branch.
 DEMO_OBSERVER_EMAILS = {
@@ -95,10 +107,12 @@ def seed_observers(branches, coordinators_by_branch: dict) -> None:
                     select(User).where(User.email == email)).scalar_one_or_none()
             if status == Status.REJECTED:
                 services.change_status([observer], status, actor=coordinator,
-                                       reason="Is a member of a district election commission")
+                                       reason=REJECTION_REASON)
             elif status == Status.CERTIFIED:
                 services.change_status([observer], Status.APPROVED, actor=coordinator)
                 services.change_status([observer], status, actor=coordinator, allow_certify=True,
-                                       reason="Attended the training and passed the quiz")
+                                       reason=CERTIFICATION_REASON[female])
             elif status != Status.APPLIED:
                 services.change_status([observer], status, actor=coordinator)
+            if (note := DEMO_NOTES.get((branch_index, number))) and coordinator is not None:
+                services.add_note(observer, note, actor=coordinator)
