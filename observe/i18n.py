@@ -2,8 +2,9 @@
 
 Order: `?lang=` in the URL, then the language kept in the session, then the signed-in user's saved
 language, then Russian. A `?lang=` choice is remembered in the session only: a GET never writes to
-the database. It is saved on the account when the user next signs in, or from the language form
-on the account page (a POST).
+the database. It is saved on the account by the next POST that signs the user in or out, or by
+the language form on the account page; never on the account of the next person to sign in on
+the same browser.
 """
 
 from flask import current_app, has_request_context, request, session
@@ -36,11 +37,22 @@ def select_timezone() -> str:
     return DISPLAY_TIMEZONE
 
 
+# Set when the person in front of the browser picked the language with ?lang=, so that only
+# their choice (not the last user's language left in the session) is saved at sign-in.
+PICKED_KEY = "lang_picked"
+
+
 def remember_requested_language() -> None:
     """before_request hook: keep a ?lang= choice in the session (never in the database)."""
     chosen = _supported(request.args.get("lang"))
     if chosen:
         session["lang"] = chosen
+        session[PICKED_KEY] = True
+
+
+def picked_language() -> str | None:
+    """The language picked with ?lang= since the last sign-in or sign-out, if any."""
+    return _supported(session.get("lang")) if session.get(PICKED_KEY) else None
 
 
 def localized(texts: dict | None) -> str:

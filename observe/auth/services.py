@@ -218,11 +218,17 @@ def session_is_live(user: User, token: str | None) -> bool:
     ).first() is not None
 
 
-def sign_out(user: User | None, token: str | None) -> None:
-    """End one browser session: its cookie no longer signs anyone in, even if it was copied."""
+def sign_out(user: User | None, token: str | None, *, locale: str | None = None) -> None:
+    """End one browser session: its cookie no longer signs anyone in, even if it was copied.
+
+    A language the user picked during the session is saved on their account now, as it would
+    be at their next sign-in: the next person on this browser may be someone else.
+    """
     if token:
         db.session.execute(delete(UserSession).where(UserSession.token_hash == _digest(token)))
     if user is not None:
+        if locale:
+            set_locale(user, locale)
         record("auth.logout", user, actor=user, summary=user.email)
 
 

@@ -8,6 +8,7 @@ from observe.auth.session import SESSION_TOKEN_KEY
 from observe.common.forms import service_errors
 from observe.common.urls import local_path
 from observe.extensions import limiter
+from observe.i18n import PICKED_KEY, picked_language
 
 
 def _address_limit() -> str:
@@ -28,11 +29,6 @@ def _login_email_key() -> str:
     return "login-account:" + services.normalize_email(request.form.get("email", ""))
 
 
-def _chosen_language() -> str | None:
-    chosen = session.get("lang")
-    return chosen if chosen in current_app.config["LANGUAGES"] else None
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
 @limiter.limit(_account_limit, methods=["POST"], key_func=_login_email_key, deduct_when=_failed)
@@ -44,11 +40,12 @@ def login():
         # A language picked before signing in wins and is saved on the account; else the saved
         # one. A failed attempt is a result, not an error: its count and lockout are committed.
         result = services.sign_in(form.email.data, form.password.data,
-                                  locale=_chosen_language())
+                                  locale=picked_language())
         if result.user is not None:
             login_user(result.user)
             session[SESSION_TOKEN_KEY] = result.session_token
             session["lang"] = result.user.locale
+            session.pop(PICKED_KEY, None)
             return redirect(local_path(request.args.get("next"), url_for("main.index")))
         # One message for every failure, locked or not: a different one for a locked account
         # would tell a stranger that the address has an account.
@@ -62,7 +59,8 @@ def login():
 def logout():
     user = current_user._get_current_object() if current_user.is_authenticated else None
     # Ended on the server too: a copy of this cookie no longer signs anyone in.
-    services.sign_out(user, session.pop(SESSION_TOKEN_KEY, None))
+    services.sign_out(user, session.pop(SESSION_TOKEN_KEY, None), locale=picked_language())
+    session.pop(PICKED_KEY, None)  # the next person's sign-in keeps their own language
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))

@@ -25,6 +25,8 @@ def register(app: Flask) -> None:
 def _handler_for(status: int):
     def handle(error):
         if status == 500:
+            # A crash outside the view's transaction (a hook) leaves the session unusable for
+            # the error page; the view's own writes were already rolled back.
             db.session.rollback()
         if status == 429:
             _audit_throttle()
@@ -41,7 +43,7 @@ def _audit_throttle() -> None:
     from observe.audit.services import record
     from observe.common.transaction import committed
 
-    db.session.rollback()  # nothing half-done by the request goes in with the audit entry
+    # The refused view never ran, or its transaction was rolled back as it raised.
     with committed():
         record("auth.throttled", object_type="request",
                summary=f"{request.method} {request.path}")

@@ -312,17 +312,37 @@ def test_a_get_with_lang_changes_the_session_only(app, client, login):
     assert len(actions()) == entries
 
 
-def test_language_chosen_while_signed_in_is_saved_at_the_next_sign_in(app, client, login):
+def test_language_chosen_while_signed_in_is_saved_when_signing_out(app, client, login):
     user = login("observer")
     client.get("/?lang=kk")
-    client.post("/logout")
     assert reload(user).locale == "ru"
+    client.post("/logout")  # a POST: the choice is saved on the account now
+    assert reload(user).locale == "kk"
     client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
     assert reload(user).locale == "kk"
     # A new session on another device starts in the saved language.
     other_device = app.test_client()
     other_device.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
     assert html_lang(other_device.get("/account")) == "kk"
+
+
+def test_the_next_person_on_a_shared_browser_keeps_their_own_language(client, make_user):
+    first, second = make_user("observer"), make_user("observer")
+    client.get("/login?lang=kk")
+    client.post("/login", data={"email": first.email, "password": TEST_PASSWORD})
+    assert reload(first).locale == "kk"
+    client.post("/logout")
+    client.post("/login", data={"email": second.email, "password": TEST_PASSWORD})
+    assert reload(second).locale == "ru"
+    assert html_lang(client.get("/account")) == "ru"
+
+
+def test_a_language_picked_before_a_mistyped_password_is_still_saved(client, make_user):
+    user = make_user("observer")
+    client.get("/login?lang=en")
+    client.post("/login", data={"email": user.email, "password": "not-the-password"})
+    client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
+    assert reload(user).locale == "en"
 
 
 def test_language_chosen_on_the_sign_in_page_is_kept_and_saved(client, make_user):

@@ -18,6 +18,16 @@ def test_healthz_reports_database(client):
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
+def test_healthz_answers_503_when_the_database_does_not(tmp_path):
+    from tests.conftest import build_app
+
+    down = build_app("postgresql+psycopg://postgres@127.0.0.1:1/nothing",
+                     SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 2}})
+    response = down.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "database": "unavailable"}
+
+
 def test_index_sends_anonymous_visitors_to_sign_in(client):
     response = client.get("/")
     assert response.status_code == 302
@@ -67,7 +77,7 @@ def world(make_branch, make_user, make_election, make_station, make_certified):
     assignment = assign_observer(Proposal(observer, stations[1], "stationary", "full_day"),
                                  actor=coordinator)
     session = make_session(branch, coordinator, "Rights and duties of an observer")
-    make_session(other, coordinator, "Almaty only")
+    make_session(other, make_user("hq"), "Almaty only")
     db.session.commit()
     return SimpleNamespace(branch=branch, other=other, coordinator=coordinator,
                            election=election, observer=observer, assignment=assignment,
