@@ -290,7 +290,7 @@ def test_regenerate_replaces_the_feed_url(client, login_as, make_branch, make_tr
     assert client.get(f"/training/calendar/{old}.ics").status_code == 404
     assert client.get(f"/training/calendar/{new}.ics").status_code == 200
     entries = db.session.execute(select(AuditEntry).where(
-        AuditEntry.action == "training.feed_regenerate")).scalars().all()
+        AuditEntry.action == "training.feed_regenerate").order_by(AuditEntry.id)).scalars().all()
     assert entries[-1].actor_id == observer.user.id
     assert all(old not in str(e.after) and new not in str(e.after) for e in entries)
 
@@ -305,3 +305,33 @@ def test_anonymous_cannot_regenerate(client):
     response = client.post("/training/calendar/regenerate")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
+
+
+def test_one_bad_session_does_not_break_the_calendars(client, login_as, make_branch,
+                                                      make_session, make_trainee):
+    branch = make_branch()
+    good = make_session(branch, title="Good")
+    bad = make_session(branch, title="Bad")
+    observer = make_trainee(branch)
+    for session in (good, bad):
+        _register(session, observer)
+    # Written straight into the database: a CR/LF in the link, control characters elsewhere.
+    bad.zoom_url = "https://zoom.us/j/1\r\nX-EVIL:1"
+    bad.zoom_passcode = "pass\r\nATTENDEE:mailto:x@example.org"
+    bad.title = "Bad\x07 title\r\nSTATUS:CANCELLED"
+    db.session.commit()
+
+    feed = client.get(f"/training/calendar/{_feed_token(observer)}.ics")
+    assert feed.status_code == 200
+    events = _events(feed)
+    assert str(events["Good"]["URL"]) == ZOOM
+    (broken,) = [e for name, e in events.items() if name != "Good"]
+    assert "URL" not in broken and str(broken["STATUS"]) == "CONFIRMED"
+    for line in feed.data.split(b"\r\n"):
+        assert not line.startswith((b"X-EVIL", b"ATTENDEE", b"STATUS:CANCELLED"))
+    assert b"\x07" not in feed.data
+
+    login_as(observer.user)
+    single = client.get(f"/training/sessions/{bad.id}.ics")
+    assert single.status_code == 200
+    assert b"X-EVIL:1\r\n" not in single.data
