@@ -80,3 +80,35 @@ def test_observer_registers_and_passes_a_quiz(page: Page, console_errors, module
     attempt = db.session.execute(select(QuizAttempt)).scalar_one()
     assert attempt.passed and attempt.score_percent == 100 and attempt.language == "en"
     assert console_errors == []
+
+
+def test_speakers_fit_a_phone(page: Page, console_errors, make_user):
+    """Every speaker's name, role, bio and edit button is within a 390 px screen: nothing to
+    scroll sideways, inside the list or out of it."""
+    from observe.training.models import Speaker
+
+    db.session.add_all([
+        Speaker(name="Айдар Сейтказин", role="Тренер, наблюдатель с 2015 года",
+                bio="Подготовил более тысячи наблюдателей к республиканским и местным выборам, "
+                    "ведёт занятия о подсчёте голосов и составлении протокола."),
+        Speaker(name="Салтанат Омарова-Жакупбекова",
+                role="Политолог, исследователь избирательного законодательства",
+                bio="Изучает работу избирательных комиссий Центральной Азии.")])
+    db.session.commit()
+    sign_in(page, make_user("hq"))
+    page.goto("/training/speakers/")
+    expect(page.locator("main h1")).to_be_visible()
+    width = page.evaluate("window.innerWidth")
+    assert width == 390
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for text in ("Айдар Сейтказин", "Политолог, исследователь избирательного законодательства",
+                 "Изучает работу избирательных комиссий Центральной Азии."):
+        box = page.get_by_text(text, exact=True).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, (text, box)
+    buttons = page.locator('main a[href^="/training/speakers/"][href$="/edit"]')
+    expect(buttons).to_have_count(2)
+    for button in buttons.all():
+        box = button.bounding_box()
+        assert box and box["x"] + box["width"] <= width, box
+    page.screenshot(path=str(SCREENSHOTS / "speakers-phone.png"), full_page=True)
+    assert console_errors == []
