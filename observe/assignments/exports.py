@@ -1,40 +1,77 @@
 """The roster of an election as a table for CSV/XLSX export; phones only for those allowed."""
 
-from flask_babel import gettext as _
-from sqlalchemy import select
+from collections.abc import Iterator
 
-from observe.assignments.queries import roster
-from observe.assignments.rules import ROLES, SHIFTS, STATUSES
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from observe.assignments.models import Assignment
+from observe.assignments.queries import shift_order, station_order
+from observe.assignments.rules import ACTIVE, ROLES, SHIFTS, STATUSES
 from observe.audit.services import record
 from observe.branches.models import Branch
 from observe.branches.regions import region_name
+from observe.elections.models import PollingStation
 from observe.extensions import db
+from observe.observers.models import Observer
 from observe.permissions import can
+
+BATCH = 2000
+
+
+def _statement(election_id: int, branch_id: int | None, region: str | None):
+    """queries.roster() as plain columns (no ORM objects, no lazy loads), for streaming: the
+    same active assignments in the same order."""
+    stmt = (select(PollingStation.region, PollingStation.district, PollingStation.number,
+                   PollingStation.address, Observer.full_name, Observer.phone, Assignment.role,
+                   Assignment.shift, Assignment.status, Assignment.branch_id)
+            .select_from(Assignment)
+            .join(PollingStation, PollingStation.id == Assignment.station_id)
+            .join(Observer, Observer.id == Assignment.observer_id)
+            .where(Assignment.election_id == election_id, Assignment.status.in_(ACTIVE)))
+    if branch_id is not None:
+        stmt = stmt.where(Assignment.branch_id == branch_id)
+    if region:
+        stmt = stmt.where(PollingStation.region == region)
+    return stmt.order_by(PollingStation.region, PollingStation.district, *station_order(),
+                         shift_order(), Observer.full_name)
+
+
+def _rows(statement, personal: bool) -> Iterator[list]:
+    """The rows, read in batches while the file is written."""
+    branch_names = dict(db.session.execute(select(Branch.id, Branch.name)).all())
+    roles = {k: str(v) for k, v in ROLES.items()}
+    shifts = {k: str(v) for k, v in SHIFTS.items()}
+    statuses = {k: str(v) for k, v in STATUSES.items()}
+    regions: dict[str, str] = {}
+    for line in db.session.execute(statement, execution_options={"yield_per": BATCH}):
+        if line.region not in regions:
+            regions[line.region] = region_name(line.region)
+        row = [regions[line.region], line.district, line.number, line.address, line.full_name]
+        if personal:
+            row.append(line.phone or "")
+        row += [roles.get(line.role, line.role), shifts.get(line.shift, line.shift),
+                statuses.get(line.status, line.status), branch_names.get(line.branch_id, "")]
+        yield row
 
 
 def roster_table(election, user, *, branch_id: int | None, region: str | None,
-                 fmt: str) -> tuple[list[str], list[list]]:
-    """(headers, rows) of the active assignments in scope; the export is audited."""
+                 fmt: str) -> tuple[list[str], Iterator[list]]:
+    """(headers, rows) of the active assignments in scope; the export is audited.
+
+    The rows are a generator that reads the database as it is consumed (by
+    tabular.spreadsheet_download), so the file is streamed rather than built in memory.
+    """
     personal = can(user, "observers.personal_data")
-    branch_names = dict(db.session.execute(select(Branch.id, Branch.name)).all())
     headers = [_("Region"), _("District"), _("Station"), _("Address"), _("Observer")]
     if personal:
         headers.append(_("Phone"))
     headers += [_("Role"), _("Shift"), _("Status"), _("Branch")]
-    rows = []
-    for assignment in roster(election.id, branch_id=branch_id, region=region):
-        station, observer = assignment.station, assignment.observer
-        row = [region_name(station.region), station.district, station.number, station.address,
-               observer.full_name]
-        if personal:
-            row.append(observer.phone or "")
-        row += [str(ROLES.get(assignment.role, assignment.role)),
-                str(SHIFTS.get(assignment.shift, assignment.shift)),
-                str(STATUSES.get(assignment.status, assignment.status)),
-                branch_names.get(assignment.branch_id, "")]
-        rows.append(row)
+    statement = _statement(election.id, branch_id, region)
+    total = db.session.scalar(select(func.count()).select_from(
+        statement.order_by(None).subquery()))
     record("assignment.roster_export", actor=user, object_type="election",
-           object_id=election.id, summary=f"{len(rows)} {fmt}",
-           after={"rows": len(rows), "format": fmt, "personal_data": personal,
+           object_id=election.id, summary=f"{total} {fmt}",
+           after={"rows": total, "format": fmt, "personal_data": personal,
                   "branch_id": branch_id, "region": region})
-    return headers, rows
+    return headers, _rows(statement, personal)

@@ -289,7 +289,7 @@ def _xlsx_grid(data: bytes, limits: Limits) -> Grid:
         raise _not_a_spreadsheet() from None
     grid = Grid([], [])
     for line, row in enumerate(values, start=1):
-        cells = [_cell(value) for value in row]
+        cells = [value if value.__class__ is str else _cell(value) for value in row]
         while cells and not cells[-1].strip():
             cells.pop()
         if cells:
@@ -370,14 +370,22 @@ def _header_cells(row: list[str]) -> list[str]:
 
 def header_index(rows: list[list[str]], synonyms: dict[str, list[str]] | None = None) -> int:
     """Which of the first lines is the header: the one whose cells name the most fields (the
-    earliest on a tie); with no such line, the first with more than one cell (a merged title
-    row has one), else the first."""
+    earliest on a tie). A line counts when it names a field exactly or two fields at all: a data
+    cell like "Карагандинская область" names one field in passing. With no such line, the first
+    line with more than one cell (a merged title row has one), else the first."""
     candidates = rows[:HEADER_SEARCH_ROWS]
     if synonyms:
-        scores = [sum(1 for column in guess_mapping(_header_cells(row), synonyms).values()
-                      if column) for row in candidates]
-        if scores and max(scores) > 0:
-            return scores.index(max(scores))
+        keys = {name: {normalize_header(w) for w in words} for name, words in synonyms.items()}
+        best, best_score = None, (0, 0)
+        for index, row in enumerate(candidates):
+            mapping = guess_mapping(_header_cells(row), synonyms)
+            found = [(name, column) for name, column in mapping.items() if column]
+            exact = sum(1 for name, column in found if normalize_header(column) in keys[name])
+            score = (len(found), exact)
+            if (exact or len(found) >= 2) and score > best_score:
+                best, best_score = index, score
+        if best is not None:
+            return best
     filled = [sum(1 for cell in row if str(cell).strip()) for row in candidates]
     return next((index for index, count in enumerate(filled) if count > 1), 0)
 
@@ -455,20 +463,21 @@ def guess_mapping(columns, synonyms: dict[str, list[str]]) -> dict[str, str | No
 
 # --- writing ------------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "@", "\t", "\r")
+_RISKY_FIRST = frozenset("=@\t\r+-")  # what a spreadsheet may take for the start of a formula
 _SIGNED_NUMBER = re.compile(r"^[+-][\d\s().-]*$")
 
 
 def _safe(value):
-    """Keep spreadsheet programs from running cell text as a formula (CSV/formula injection)."""
+    """Keep spreadsheet programs from running cell text as a formula (CSV/formula injection):
+    text starting with = @ tab or CR, or with + or - unless it is a signed number or a phone,
+    gets a leading apostrophe."""
     if value is None:
         return ""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not value or value[0] not in _RISKY_FIRST:
         return value
-    if value.startswith(_FORMULA_START) or (value[:1] in "+-" and value[:1]
-                                            and not _SIGNED_NUMBER.match(value)):
-        return "'" + value
-    return value
+    if value[0] in "+-" and _SIGNED_NUMBER.match(value):
+        return value
+    return "'" + value
 
 
 def _safe_rows(rows: Iterable[Sequence]) -> Iterator[list]:

@@ -383,6 +383,7 @@ _SHEET_START = (
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _MARKUP = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")
 EXCEL_MAX_TEXT = 32_767
 WIDTH_SAMPLE = 200  # rows looked at to size the columns
 
@@ -404,20 +405,25 @@ def _text(value: str) -> str:
     return value
 
 
+def _cell_xml(ref: str, value, style: str) -> str:
+    kind = value.__class__
+    if (kind is int or kind is float) and value == value and abs(value) != float("inf"):
+        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+    text = value if kind is str else str(value)
+    if len(text) > EXCEL_MAX_TEXT or _MARKUP.search(text):
+        text = _text(text)
+    if text[:1].isspace() or text[-1:].isspace():
+        return (f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t>'
+                '</is></c>')
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t>{text}</t></is></c>'
+
+
 def _row_xml(number: int, values: Sequence, letters: list[str], style: str = "") -> str:
-    cells = []
-    for letter, value in zip(letters, values, strict=False):
-        if value is None or value == "":
-            continue
-        if isinstance(value, int | float) and not isinstance(value, bool) and value == value \
-                and value not in (float("inf"), float("-inf")):
-            cells.append(f'<c r="{letter}{number}"{style}><v>{value!r}</v></c>')
-            continue
-        text = _text(str(value))
-        space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-        cells.append(f'<c r="{letter}{number}"{style} t="inlineStr"><is><t{space}>{text}</t>'
-                     '</is></c>')
-    return f'<row r="{number}">{"".join(cells)}</row>'
+    suffix = str(number)
+    cells = "".join([_cell_xml(letter + suffix, value, style)
+                     for letter, value in zip(letters, values, strict=False)
+                     if value is not None and value != ""])
+    return f'<row r="{suffix}">{cells}</row>'
 
 
 def write_workbook(target, headers: Sequence, rows: Iterable[Sequence],
@@ -430,7 +436,9 @@ def write_workbook(target, headers: Sequence, rows: Iterable[Sequence],
     """
     headers = [str(h) for h in headers]
     letters = [column_letters(n) for n in range(1, len(headers) + 1)]
-    name = _text(sheet_name[:31] or "Sheet1").replace('"', "&quot;")
+    # Excel refuses a sheet name with \ / ? * [ ] :, an apostrophe at either end, or over 31.
+    name = _SHEET_NAME_FORBIDDEN.sub(" ", _NOT_XML.sub("", sheet_name)).strip(" '")[:31].strip()
+    name = _text(name or "Sheet1").replace('"', "&quot;")
     rows = iter(rows)
     sample = []
     for row in rows:

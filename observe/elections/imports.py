@@ -9,7 +9,6 @@ election, region and number) updated. Views get plain dataclasses, never a DataF
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -255,15 +254,16 @@ def _existing(election_id: int) -> dict[tuple[str, str], dict]:
 
 def _plan(path, filename: str, election: Election, mapping: dict | None,
           preview_size: int = 10) -> _Plan:
-    data = path if isinstance(path, bytes | bytearray) else Path(path).read_bytes()
-    frame = read_table(data, filename)
+    # The header may sit under a title row; a pending file (a path) is parsed once, then reread.
+    frame = read_table(path, filename, SYNONYMS)
     columns = [str(c) for c in frame.columns]
     mapping = _clean_mapping(mapping, columns)
     preview = ImportPreview(
         filename=filename, columns=columns, mapping=mapping,
         rows=frame.head(preview_size).to_numpy().tolist(),
         lines=[int(i) for i in frame.index[:preview_size]], total_rows=len(frame),
-        missing_fields=[name for name in REQUIRED_FIELDS if not mapping.get(name)])
+        missing_fields=[name for name in REQUIRED_FIELDS if not mapping.get(name)],
+        header_line=frame.attrs["header_line"])
     plan = _Plan(preview, [], [])
     if preview.missing_fields:
         return plan
