@@ -11,14 +11,17 @@ from observe.training import services
 from observe.training.models import QuizAttempt, Speaker, TrainingSession
 from observe.training.standard_modules import ensure_standard_modules
 
+# Written as a Kazakh observers' organisation writes them: in Russian, one session in Kazakh.
 SPEAKERS = [
-    ("Aidar Seitkazin", "Trainer, election observer since 2015",
-     "Has trained more than a thousand observers for national and local elections."),
-    ("Saltanat Omarova", "Political scientist",
-     "Studies electoral law and the work of election commissions in Central Asia."),
-    ("Marat Zhumabayev", "Blogger", "Writes about civic participation for a young audience."),
+    ("Айдар Сейткажин", "Тренер, наблюдатель на выборах с 2015 года",
+     "Подготовил более тысячи наблюдателей к выборам Президента, депутатов Мажилиса и "
+     "маслихатов. Ведёт занятия о работе на участке в день голосования."),
+    ("Салтанат Омарова", "Политолог, кандидат политических наук",
+     "Изучает избирательное законодательство Республики Казахстан и работу избирательных "
+     "комиссий в странах Центральной Азии."),
+    ("Марат Жумабаев", "Блогер, автор канала о гражданском участии",
+     "Рассказывает молодёжи на казахском и русском языках, зачем и как наблюдать за выборами."),
 ]
-
 
 def _speakers() -> list[Speaker]:
     speakers = []
@@ -58,24 +61,36 @@ def seed_training(branches, users: dict) -> None:
     # Sessions in the evening, 18:00 in Kazakhstan (13:00 UTC), when volunteers are free.
     evening = now.replace(hour=13, minute=0, second=0, microsecond=0)
 
-    def schedule(branch, title, days, covers, speakers, online=True, **place):
+    def schedule(branch, title, days, covers, speakers, online=True, description="", **place):
         starts = evening + timedelta(days=days)
         return services.create_session(
             branch_id=branch.id if branch else None, title=title, online=online,
-            description="", starts_at=starts, ends_at=starts + timedelta(hours=2),
+            description=description, starts_at=starts, ends_at=starts + timedelta(hours=2),
             capacity=40, min_attendance_minutes=60, modules=covers, speakers=speakers,
             actor=hq, **({"zoom_url": "https://zoom.us/j/81234567890",
                           "zoom_meeting_id": "812 3456 7890", "zoom_passcode": "baqyla"}
                          if online else place))
 
-    basics = schedule(None, "Observer basics: polling day, rights and duties", -10,
-                      modules[:2], [trainer, scientist])
-    station = schedule(karaganda, "At the station: preparation, the count and the protocol", -5,
-                       modules[2:], [trainer], online=False, venue="Karaganda Youth Centre",
-                       address="Bukhar-Zhyrau Ave 47, Karaganda")
-    schedule(None, "Full course for new observers", 5, modules, [trainer, scientist, blogger])
-    schedule(almaty, "The count and the protocol: practice", 7, modules[2:], [trainer],
-             online=False, venue="Almaty NGO Hub", address="Abay Ave 115, Almaty")
+    basics = schedule(
+        None, "Основы наблюдения: день голосования, права и обязанности наблюдателя", -10,
+        modules[:2], [trainer, scientist],
+        description="Вебинар для всех филиалов: что делает наблюдатель в день голосования, "
+                    "какие у него права и обязанности и к кому обращаться при нарушениях.")
+    station = schedule(
+        karaganda, "На участке: подготовка, подсчёт голосов и протокол", -5, modules[2:],
+        [trainer], online=False, venue="Молодёжный ресурсный центр",
+        address="г. Караганда, проспект Бухар-Жырау, 47, 2 этаж, конференц-зал",
+        description="Очное занятие с разбором протокола участковой избирательной комиссии. "
+                    "Возьмите с собой удостоверение личности.")
+    schedule(None, "Жаңа бақылаушыларға арналған толық курс (қазақ тілінде)", 5, modules,
+             [trainer, scientist, blogger],
+             description="Барлық модуль бойынша онлайн-курс қазақ тілінде: дауыс беру күні, "
+                         "бақылаушының құқықтары мен міндеттері, дауыстарды санау және хаттама.")
+    schedule(almaty, "Подсчёт голосов и протокол: практикум", 7, modules[2:], [trainer],
+             online=False, venue="Центр поддержки гражданских инициатив",
+             address="г. Алматы, проспект Абая, 115, офис 304",
+             description="Практикум: заполняем увеличенную форму протокола по образцу и "
+                         "проверяем контрольные соотношения.")
 
     people = {n: _observer(f"observer{n}@example.org") for n in range(1, 7)}
     for number in (1, 2, 3, 4, 5, 6):
