@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from observe.assignments.models import Assignment
 from observe.assignments.rules import ACTIVE
-from observe.assignments.services import AssignmentError, Proposal, assign_observer
+from observe.assignments.services import Proposal, assign_observers
 from observe.elections.models import PollingStation
 from observe.extensions import db
 from observe.observers.choices import Status
@@ -205,16 +205,11 @@ class Problem:
 
 
 def apply(pairs, selected_keys, actor) -> tuple[list[Assignment], list[Problem]]:
-    """Assign the selected pairs through the one assignment service; a broken rule on one pair
-    is collected and the others still go ahead."""
+    """Assign the selected pairs through the one assignment service, in one batch; a broken
+    rule on one pair is collected and the others still go ahead."""
     selected = set(selected_keys)
-    created, problems = [], []
-    for pair in pairs:
-        if pair.key not in selected:
-            continue
-        try:
-            created.append(assign_observer(Proposal(pair.observer, pair.station, ROLE, SHIFT),
-                                           actor=actor))
-        except AssignmentError as error:
-            problems.append(Problem(pair, error.messages))
-    return created, problems
+    chosen = [pair for pair in pairs if pair.key in selected]
+    proposals = [Proposal(pair.observer, pair.station, ROLE, SHIFT) for pair in chosen]
+    created, refused = assign_observers(proposals, actor=actor)
+    by_proposal = {id(proposal): pair for proposal, pair in zip(proposals, chosen, strict=True)}
+    return created, [Problem(by_proposal[id(r.proposal)], r.messages) for r in refused]

@@ -1,11 +1,12 @@
 """Assigning observers to polling stations: the rules, written once for the form, the
 auto-assignment and the API."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import or_, select
 
 from observe.assignments.mandates import mandate_pdf
 from observe.assignments.models import Assignment
@@ -47,16 +48,76 @@ def role_limits() -> dict[str, int]:
     return limits_from_text(current_app.config["ASSIGNMENT_LIMITS"])
 
 
-def _lock_station(station_id: int) -> PollingStation:
-    # Row lock on PostgreSQL: a second coordinator assigning to this station waits here and
-    # then counts the first one's assignment. SQLite takes one writer at a time anyway.
-    return db.session.execute(select(PollingStation).where(PollingStation.id == station_id)
-                              .with_for_update()).scalar_one()
+def _lock_stations(station_ids) -> dict[int, PollingStation]:
+    """The stations by id, row-locked on PostgreSQL in one statement, in id order.
+
+    A second coordinator assigning to one of them waits here and then counts the first one's
+    assignment; taking the locks in id order keeps two batches from deadlocking. SQLite takes
+    one writer at a time anyway.
+    """
+    stations = db.session.execute(
+        select(PollingStation).where(PollingStation.id.in_(sorted(station_ids)))
+        .order_by(PollingStation.id).with_for_update()).scalars()
+    return {station.id: station for station in stations}
 
 
-def rule_violations(proposal: Proposal, actor, *, ignore: Assignment | None = None
-                    ) -> list[str]:
-    """Every rule the proposed assignment breaks (an empty list means it may be made)."""
+@dataclass
+class _Seat:
+    """An active assignment as the rules see it."""
+
+    election_id: int
+    observer_id: int
+    station_id: int
+    role: str
+    shift: str
+    number: str  # the station's number, for the message about a clash
+
+
+class _Ledger:
+    """The active assignments the rules look at, read in one query and kept up to date while a
+    batch assigns, so that checking a pair costs no round trip."""
+
+    def __init__(self):
+        self.by_observer: dict[tuple[int, int], list[_Seat]] = defaultdict(list)
+        self.by_station: dict[int, list[_Seat]] = defaultdict(list)
+
+    @classmethod
+    def load(cls, proposals: list[Proposal], ignore: Assignment | None = None) -> "_Ledger":
+        """Every active assignment of the proposals' observers and stations in their elections."""
+        ledger = cls()
+        stmt = (select(Assignment.election_id, Assignment.observer_id, Assignment.station_id,
+                       Assignment.role, Assignment.shift, PollingStation.number)
+                .join(PollingStation, PollingStation.id == Assignment.station_id)
+                .where(Assignment.status.in_(ACTIVE),
+                       Assignment.election_id.in_({p.station.election_id for p in proposals}),
+                       or_(Assignment.observer_id.in_({p.observer.id for p in proposals}),
+                           Assignment.station_id.in_({p.station.id for p in proposals})))
+                .order_by(Assignment.id))
+        if ignore is not None:
+            stmt = stmt.where(Assignment.id != ignore.id)
+        for row in db.session.execute(stmt):
+            ledger.add(_Seat(*row))
+        return ledger
+
+    def add(self, seat: _Seat) -> None:
+        self.by_observer[(seat.election_id, seat.observer_id)].append(seat)
+        self.by_station[seat.station_id].append(seat)
+
+    def clash(self, election_id: int, observer_id: int, shift: str) -> _Seat | None:
+        """The observer's first assignment in the election at a time overlapping the shift."""
+        overlapping = overlapping_shifts(shift)
+        return next((seat for seat in self.by_observer.get((election_id, observer_id), ())
+                     if seat.shift in overlapping), None)
+
+    def taken(self, station_id: int, role: str, shift: str) -> int:
+        """Seats of the role at the station at a time overlapping the shift."""
+        overlapping = overlapping_shifts(shift)
+        return sum(seat.role == role and seat.shift in overlapping
+                   for seat in self.by_station.get(station_id, ()))
+
+
+def _violations(proposal: Proposal, actor, ledger: _Ledger, limits: dict[str, int]
+                ) -> list[str]:
     observer, station, role, shift = (proposal.observer, proposal.station, proposal.role,
                                       proposal.shift)
     problems = []
@@ -74,21 +135,13 @@ def rule_violations(proposal: Proposal, actor, *, ignore: Assignment | None = No
         problems.append(_("This observer is not certified yet. Give a reason to assign anyway."))
     if problems or shift not in SHIFTS:
         return problems
-    active = select(Assignment).where(Assignment.status.in_(ACTIVE),
-                                      Assignment.election_id == station.election_id)
-    if ignore is not None:
-        active = active.where(Assignment.id != ignore.id)
-    clash = db.session.execute(active.where(
-        Assignment.observer_id == observer.id,
-        Assignment.shift.in_(overlapping_shifts(shift))).limit(1)).scalar_one_or_none()
+    clash = ledger.clash(station.election_id, observer.id, shift)
     if clash is not None:
         problems.append(_("This observer is already assigned at that time (station %(number)s).",
-                          number=clash.station.number))
-    limit = role_limits().get(role)
+                          number=clash.number))
+    limit = limits.get(role)
     if limit is not None:
-        taken = db.session.scalar(select(func.count()).select_from(active.where(
-            Assignment.station_id == station.id, Assignment.role == role,
-            Assignment.shift.in_(overlapping_shifts(shift))).subquery()))
+        taken = ledger.taken(station.id, role, shift)
         if taken >= limit:
             problems.append(_("Station %(number)s already has %(taken)d of %(limit)d observers in "
                               "this role for this shift.", number=station.number, taken=taken,
@@ -96,27 +149,73 @@ def rule_violations(proposal: Proposal, actor, *, ignore: Assignment | None = No
     return problems
 
 
+def rule_violations(proposal: Proposal, actor, *, ignore: Assignment | None = None
+                    ) -> list[str]:
+    """Every rule the proposed assignment breaks (an empty list means it may be made)."""
+    return _violations(proposal, actor, _Ledger.load([proposal], ignore), role_limits())
+
+
+@dataclass
+class Refusal:
+    """A proposal of a batch that broke rules, and which."""
+
+    proposal: Proposal
+    messages: list[str]
+
+
+def assign_observers(proposals: list[Proposal], *, actor
+                     ) -> tuple[list[Assignment], list[Refusal]]:
+    """Create many assignments under the rules of assign_observer, in a fixed number of queries.
+
+    The stations are locked once, the assignments the rules look at are read once, and each
+    proposal is checked against them and the ones made before it in the batch. A proposal that
+    breaks a rule is refused with every message; the others still go ahead.
+    """
+    if not proposals:
+        return [], []
+    stations = _lock_stations({p.station.id for p in proposals})
+    for proposal in proposals:
+        proposal.station = stations[proposal.station.id]
+    ledger, limits = _Ledger.load(proposals), role_limits()
+    made: list[tuple[Proposal, Assignment]] = []
+    refused: list[Refusal] = []
+    # The ledger is the truth while the batch runs; loading an observer's branch must not
+    # write the batch's rows one lazy load at a time.
+    with db.session.no_autoflush:
+        for proposal in proposals:
+            problems = _violations(proposal, actor, ledger, limits)
+            if problems:
+                refused.append(Refusal(proposal, problems))
+                continue
+            observer, station = proposal.observer, proposal.station
+            assignment = Assignment(
+                election_id=station.election_id, station_id=station.id, observer_id=observer.id,
+                branch_id=observer.branch_id, role=proposal.role, shift=proposal.shift,
+                override_reason="" if is_certified(observer)
+                else proposal.override_reason.strip(),
+                assigned_by_id=getattr(actor, "id", None))
+            db.session.add(assignment)
+            ledger.add(_Seat(station.election_id, observer.id, station.id, proposal.role,
+                             proposal.shift, station.number))
+            made.append((proposal, assignment))
+    db.session.flush()  # one INSERT for the batch; the audit entries need the ids
+    for proposal, assignment in made:
+        record("assignment.create", assignment, actor=actor,
+               summary=f"{proposal.observer.full_name} → {proposal.station.number}",
+               after=snapshot(assignment, Assignment.AUDITED_FIELDS))
+        if assignment.override_reason:
+            record("assignment.certification_override", assignment, actor=actor,
+                   summary=assignment.override_reason)
+    db.session.flush()
+    return [assignment for _proposal, assignment in made], refused
+
+
 def assign_observer(proposal: Proposal, *, actor) -> Assignment:
     """Create an assignment after checking every rule; raise AssignmentError with all problems."""
-    proposal.station = _lock_station(proposal.station.id)
-    problems = rule_violations(proposal, actor)
-    if problems:
-        raise AssignmentError(problems)
-    assignment = Assignment(
-        election_id=proposal.station.election_id, station_id=proposal.station.id,
-        observer_id=proposal.observer.id, branch_id=proposal.observer.branch_id,
-        role=proposal.role, shift=proposal.shift,
-        override_reason="" if is_certified(proposal.observer) else proposal.override_reason.strip(),
-        assigned_by_id=getattr(actor, "id", None))
-    db.session.add(assignment)
-    db.session.flush()
-    record("assignment.create", assignment, actor=actor,
-           summary=f"{proposal.observer.full_name} → {proposal.station.number}",
-           after=snapshot(assignment, Assignment.AUDITED_FIELDS))
-    if assignment.override_reason:
-        record("assignment.certification_override", assignment, actor=actor,
-               summary=assignment.override_reason)
-    return assignment
+    created, refused = assign_observers([proposal], actor=actor)
+    if refused:
+        raise AssignmentError(refused[0].messages)
+    return created[0]
 
 
 def assign_by_ids(election, *, observer_id: int | None, station_id: int | None, role: str,
@@ -151,7 +250,7 @@ def change_assignment(assignment: Assignment, *, station: PollingStation, role: 
     """Move an assignment to another station, role or shift, under the same rules."""
     if assignment.status not in ACTIVE:
         raise AssignmentError([_("Only an active assignment can be changed.")])
-    station = _lock_station(station.id)
+    station = _lock_stations({station.id})[station.id]
     proposal = Proposal(assignment.observer, station, role, shift,
                         override_reason or assignment.override_reason)
     problems = rule_violations(proposal, actor, ignore=assignment)
