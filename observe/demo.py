@@ -23,7 +23,7 @@ DEMO_BRANCHES = [
          chairperson="Нурлан Абенов", phone="+77272500000", email="almaty@example.org"),
 ]
 
-# (email, role, name, branch index or None)
+# (email, role, name, branch index or None); observers named as their records in observers/demo.py
 DEMO_ACCOUNTS = [
     ("admin@example.org", "admin", "Марат Ахметов", None),
     ("hq@example.org", "hq", "Дана Касымова", None),
@@ -32,9 +32,9 @@ DEMO_ACCOUNTS = [
     ("observer1@example.org", "observer", "Аружан Бекова", 0),
     ("observer2@example.org", "observer", "Тимур Жаксылыков", 0),
     ("observer3@example.org", "observer", "Мадина Искакова", 0),
-    ("observer4@example.org", "observer", "Данияр Сейткали", 1),
+    ("observer4@example.org", "observer", "Данияр Сейітқали", 1),
     ("observer5@example.org", "observer", "Ольга Петренко", 1),
-    ("observer6@example.org", "observer", "Аскар Нурпеисов", 1),
+    ("observer6@example.org", "observer", "Асқар Нұрпейісов", 1),
 ]
 
 

@@ -204,3 +204,13 @@ def test_production_letters_never_carry_the_demo_association():
         if not os.environ.get(f"ASSOCIATION_{key}"):
             assert getattr(ProductionConfig, f"ASSOCIATION_{key}") == ""
             assert getattr(Config, f"ASSOCIATION_{key}") != ""
+
+
+def test_demo_observer_accounts_carry_the_names_of_their_records(cli):
+    from observe.observers.models import Observer
+
+    assert cli("seed-demo", "--password", PASSWORD).exit_code == 0
+    linked = db.session.execute(select(Observer).where(Observer.user_id.is_not(None))).scalars()
+    pairs = [(observer.full_name, observer.user.full_name) for observer in linked]
+    assert len(pairs) >= 6
+    assert all(record == account for record, account in pairs), pairs
