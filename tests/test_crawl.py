@@ -159,7 +159,7 @@ class CrawlResult:
     route_seconds: Counter = field(default_factory=Counter)
     slow: list[tuple[float, str]] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)  # URLs not visited, by route
-    unlinked: list[str] = field(default_factory=list)  # routes without arguments no page links
+    unlinked: list[str] = field(default_factory=list)  # routes no page linked to
     seconds: float = 0.0
 
 
@@ -187,19 +187,22 @@ class Crawler:
         self.forms_seen: set[tuple] = set()
         self.download_routes: set[str] = set()
         self.queue: list[tuple[str, str, str, tuple]] = []  # url, referrer, route, signature
+        self.arguments: dict[str, object] = {}  # a value seen for each URL argument name
 
     def route_of(self, path: str) -> str | None:
         """The endpoint a path reaches (None for routes the crawl skips)."""
         if path.startswith(SKIPPED_PREFIXES):
             return None
         try:
-            endpoint, _args = self.adapter.match(path, method="GET")
+            endpoint, arguments = self.adapter.match(path, method="GET")
         except RequestRedirect:
             return "redirect:" + path
         except HTTPException:
             return "unrouted"
         if endpoint in SKIPPED_ENDPOINTS:
             return None
+        for key, value in arguments.items():
+            self.arguments.setdefault(key, value)
         name = path.rsplit("/", 1)[-1]
         # Each format of an export is its own route: the CSV and the XLSX are built apart.
         return f"{endpoint}:{name.rsplit('.', 1)[1]}" if "." in name else endpoint
@@ -255,18 +258,28 @@ class Crawler:
             return None, error
 
     def crawl(self, start: str = "/") -> CrawlResult:
-        """Everything linked from `start`; then the pages without arguments that no page
-        links to (an admin page missing from the menu still must not fail), and their links."""
+        """Everything linked from `start`; then the routes no page linked to (an admin page
+        missing from the menu still must not fail), with argument values seen on the way."""
         result = CrawlResult()
         started = time.monotonic()
         self.offer(start, "http://localhost/")
         self.run(result)
         reached = {route.split(":")[0] for route in result.per_route}
         for rule in self.url_map.iter_rules():
-            if ("GET" in rule.methods and not rule.arguments and rule.endpoint not in
-                    reached | SKIPPED_ENDPOINTS | {"auth.login"}):
-                result.unlinked.append(rule.endpoint)
-                self.offer(rule.rule, UNLINKED)
+            if ("GET" not in rule.methods
+                    or rule.endpoint in reached | SKIPPED_ENDPOINTS | {"auth.login"}):
+                continue
+            # Arguments take a value some visited page had for the same name (an election id).
+            values = {name: self.arguments[name] for name in rule.arguments
+                      if name in self.arguments}
+            if len(values) < len(rule.arguments):
+                continue  # e.g. a reset token: nothing the crawl saw fits
+            try:
+                url = self.adapter.build(rule.endpoint, values, method="GET")
+            except Exception:  # noqa: BLE001 - a converter refused the value
+                continue
+            result.unlinked.append(rule.endpoint)
+            self.offer(url, UNLINKED)
         self.run(result)
         result.skipped.update(entry[2] for entry in self.queue)  # left when MAX_PAGES was hit
         result.seconds = time.monotonic() - started
