@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
-from observe.audit import views  # noqa: E402,F401
+from observe.audit import views, web  # noqa: E402,F401

@@ -1,13 +1,24 @@
-"""The one writer of audit entries."""
+"""The one writer of audit entries.
 
+Who acted and from which address come from the caller (`actor=`) or, on a web request, from the
+context provider the web layer installs (`observe.audit.web`); a CLI command has neither.
+"""
+
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
 
-from flask import has_request_context, request
-from flask_login import current_user
-
 from observe.audit.models import AuditEntry
 from observe.extensions import db
+
+# Returns (signed-in user or None, client address) for the request being served, if any.
+_context_provider: Callable[[], tuple] = lambda: (None, "")  # noqa: E731
+
+
+def set_context_provider(provider: Callable[[], tuple]) -> None:
+    """Install the function that tells `record` the acting user and address of the request."""
+    global _context_provider
+    _context_provider = provider
 
 # Never copied into before/after, whatever the caller passes.
 SECRET_FIELDS = frozenset({"password", "password_hash", "token", "token_hash"})
@@ -30,8 +41,8 @@ def record(action: str, obj=None, *, summary: str = "", before: dict | None = No
            after: dict | None = None, actor=None, object_type: str | None = None,
            object_id=None) -> AuditEntry:
     """Add an audit entry for an action on obj by actor (the signed-in user by default)."""
-    if actor is None and has_request_context() and current_user.is_authenticated:
-        actor = current_user._get_current_object()
+    context_actor, address = _context_provider()
+    actor = actor if actor is not None else context_actor
     if obj is not None:
         object_type = object_type or obj.__tablename__
         object_id = object_id if object_id is not None else obj.id
@@ -44,7 +55,7 @@ def record(action: str, obj=None, *, summary: str = "", before: dict | None = No
         summary=summary,
         before={k: v for k, v in (before or {}).items() if k not in SECRET_FIELDS} or None,
         after={k: v for k, v in (after or {}).items() if k not in SECRET_FIELDS} or None,
-        ip_address=(request.remote_addr or "") if has_request_context() else "",
+        ip_address=address or "",
     )
     db.session.add(entry)
     return entry
