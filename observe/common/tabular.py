@@ -370,8 +370,9 @@ def _header_cells(row: list[str]) -> list[str]:
 
 def header_index(rows: list[list[str]], synonyms: dict[str, list[str]] | None = None) -> int:
     """Which of the first lines is the header: the one whose cells name the most fields (the
-    earliest on a tie). A line counts when it names a field exactly or two fields at all: a data
-    cell like "Карагандинская область" names one field in passing. With no such line, the first
+    earliest on a tie). A line counts when it names a field exactly ("Область") or three fields
+    in passing (the questions of a Google Form): data cells like "Карагандинская область" or
+    "Сарань район" name a field or two in passing too. With no such line, the first
     line with more than one cell (a merged title row has one), else the first."""
     candidates = rows[:HEADER_SEARCH_ROWS]
     if synonyms:
@@ -382,7 +383,7 @@ def header_index(rows: list[list[str]], synonyms: dict[str, list[str]] | None = 
             found = [(name, column) for name, column in mapping.items() if column]
             exact = sum(1 for name, column in found if normalize_header(column) in keys[name])
             score = (len(found), exact)
-            if (exact or len(found) >= 2) and score > best_score:
+            if (exact or len(found) >= 3) and score > best_score:
                 best, best_score = index, score
         if best is not None:
             return best

@@ -51,6 +51,11 @@ def _labels() -> dict[str, dict]:
             "channel": {k: str(v) for k, v in CHANNELS.items()}}
 
 
+def _day(value) -> str:
+    # 31.12.2026, as strftime("%d.%m.%Y") writes it, at a fraction of its cost per row.
+    return f"{value.day:02d}.{value.month:02d}.{value.year:04d}"
+
+
 def _getter(key: str, branches: dict, labels: dict, zone):
     """How one column's cell is read from a row (chosen once per export, not once per cell)."""
     if key == "branch":
@@ -74,9 +79,13 @@ def _getter(key: str, branches: dict, labels: dict, zone):
 
         return labelled
     if key == "birth_date":
-        return lambda row: row.birth_date.strftime("%d.%m.%Y") if row.birth_date else ""
+        return lambda row: _day(row.birth_date) if row.birth_date else ""
     if key == "applied_at":
-        return lambda row: row.applied_at.astimezone(zone).strftime("%d.%m.%Y %H:%M")
+        def applied(row):
+            moment = row.applied_at.astimezone(zone)
+            return f"{_day(moment)} {moment.hour:02d}:{moment.minute:02d}"
+
+        return applied
 
     def plain(row):
         value = getattr(row, key)

@@ -54,6 +54,9 @@ def test_header_index_prefers_the_line_naming_most_fields():
     assert header_index(rows, STATION_SYNONYMS) == 1
     # A data row may contain a word of a header ("область"): the header still names more.
     assert header_index([HEADER, *ROWS], STATION_SYNONYMS) == 0
+    # Data cells name fields in passing ("... область", "... район"): not a header.
+    assert header_index([["Код", "Что-то", "Ещё"], ["1", "Карагандинская область",
+                                                      "Сарань район"]], STATION_SYNONYMS) == 0
     # Unknown headers: the first line with more than one cell (a merged title has one).
     assert header_index([["Ведомость"], ["a", "b"], ["1", "2"]], {"x": ["zzz"]}) == 1
     assert header_index([["a", "b"], ["1", "2"]]) == 0
