@@ -1,0 +1,1 @@
+"""HQ on polling day: the live dashboard, briefings (builder, narrative, workflow, exports)."""
