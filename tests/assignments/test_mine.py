@@ -126,3 +126,24 @@ def test_who_may_open_the_page(client, login, world):
 def test_an_observer_account_without_a_record_is_refused(client, login):
     login("observer")
     assert client.get("/assignments/mine").status_code == 403
+
+
+def test_the_details_query_gives_what_the_api_will_answer(world, make_station, make_election):
+    """One read for the page and the coming GET /api/v1/assignments: station, address, polling
+    hours and the time to arrive by."""
+    from observe.assignments.queries import observer_assignments
+
+    other = make_station(make_election(name="By-election"), number="0343",
+                         address="Erubaeva St 35")
+    assign_observer(Proposal(world.observer, other, "mobile", "afternoon"),
+                    actor=world.coordinator)
+    db.session.commit()
+    mine = {d.station.number: d for d in observer_assignments(world.observer)}
+    whole_day, afternoon = mine["0342"], mine["0343"]
+    assert (whole_day.opens, whole_day.closes, whole_day.timezone) == (
+        "07:00", "20:00", "Asia/Almaty")
+    assert whole_day.arrive == "06:30" and afternoon.arrive == ""
+    assert whole_day.address == "Bukhar Zhyrau Ave 12, School No. 5"
+    assert whole_day.upcoming and whole_day.map["geo"].startswith("geo:49.806406,73.085485")
+    later = world.election.polling_day + timedelta(days=1)
+    assert not any(d.upcoming for d in observer_assignments(world.observer, today=later))
