@@ -66,6 +66,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from observe.api import bp as api_bp
     from observe.assignments import bp as assignments_bp
     from observe.audit import bp as audit_bp
     from observe.auth import bp as auth_bp
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, auth_bp, users_bp, branches_bp, audit_bp, mail_bp, observers_bp,
                       training_bp, elections_bp, assignments_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(api_bp)
 
 
 def register_cli(app: Flask) -> None:

@@ -38,6 +38,13 @@ OBSERVERS_ONLY = {"anonymous": LOGIN, "admin": 403, "hq": 403, "coordinator": 40
                   "observer": 403}
 
 
+# The JSON API: no token is a 401 (a session cookie is never accepted, tests/api/test_auth.py).
+API_ALL = {"anonymous": 401, "admin": 200, "hq": 200, "coordinator": 200, "observer": 200}
+API_STAFF = {**API_ALL, "observer": 403}
+# The matrix's observer account has no observer record: observer-only endpoints answer 403.
+API_OBSERVERS = dict.fromkeys(ROLES, 403) | {"anonymous": 401}
+
+
 def for_managers(status):
     """Admin and coordinators, answered with `status` (a redirect, a refused form, a 404)."""
     return {**MANAGERS, "admin": status, "coordinator": status}
@@ -271,6 +278,18 @@ MATRIX = [
      "/assignments/mine/{assignment}/mandate.pdf", OBSERVERS_ONLY),
 ]
 
+MATRIX += [
+    # The JSON API, called with each role's token (roles' own objects: tests/api)
+    ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", PUBLIC),
+    ("GET", "/api/v1/docs", "/api/v1/docs", PUBLIC),
+    ("GET", "/api/v1/me", "/api/v1/me", API_ALL),
+    ("GET", "/api/v1/elections", "/api/v1/elections", {**API_ALL, "observer": 403}),
+    ("GET", "/api/v1/stations", "/api/v1/stations?election_id={election}", API_STAFF),
+    ("GET", "/api/v1/assignments", "/api/v1/assignments", API_OBSERVERS),
+    ("GET", "/api/v1/forms", "/api/v1/forms", API_ALL),
+    ("GET", "/api/v1/incident-categories", "/api/v1/incident-categories", API_ALL),
+]
+
 CASES = [
     pytest.param(method, path, role, expected[role], id=f"{method} {path} {role}")
     for method, _rule, path, expected in MATRIX
@@ -292,12 +311,13 @@ def world(_session_app):
     with app.app_context():
         own = branch_services.create_branch(region="karaganda", name="Own branch")
         other = branch_services.create_branch(region="almaty", name="Other branch")
-        emails = {}
+        emails, tokens = {}, {}
         for role in Role:
             user = auth_services.create_user(
                 email=f"{role.value}@example.org", role=role, password=TEST_PASSWORD,
                 branch=own if role.needs_branch else None)
             emails[role.value] = user.email
+            tokens[role.value] = auth_services.create_api_token(user, name="matrix")
         target = auth_services.create_user(email="target@example.org", role="observer",
                                            branch=other)
         linked = auth_services.create_user(email="linked@example.org", role="hq")
@@ -320,7 +340,7 @@ def world(_session_app):
             signed_in = client.post("/login", data={"email": email, "password": TEST_PASSWORD})
             assert signed_in.status_code == 302
             sessions[role] = client.get_cookie("session").value
-    yield {"app": app, "sessions": sessions, "objects": objects}
+    yield {"app": app, "sessions": sessions, "objects": objects, "tokens": tokens}
     clean_database(app)
 
 
@@ -392,7 +412,10 @@ def test_access(world, method, path, role, expected):
     with app.app_context():
         url = path.format(**world["objects"])
         data = INVALID_FORM if method == "POST" else None
-        response = client.open(url, method=method, data=data)
+        # The API is called with the role's token (the cookie set above does not count there).
+        headers = ({"Authorization": f"Bearer {world['tokens'][role]}"}
+                   if path.startswith("/api/") and role != "anonymous" else {})
+        response = client.open(url, method=method, data=data, headers=headers)
     if expected == LOGIN:
         assert response.status_code == 302, response.status
         assert response.headers["Location"].startswith("/login")

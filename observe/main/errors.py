@@ -31,7 +31,9 @@ def _handler_for(status: int):
         if status == 429:
             _audit_throttle()
         if request.path.startswith("/api/"):
-            return {"error": TITLES[status](), "status": status}, status
+            from observe.api.errors import http_error_response
+
+            return http_error_response(error)
         return render_template("errors/error.html", status=status, title=TITLES[status]()), status
 
     return handle

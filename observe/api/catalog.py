@@ -1,0 +1,30 @@
+"""What the phone needs to build its forms: checklist definitions and incident categories."""
+
+from observe.api import bp, schemas
+from observe.api.pagination import page_of_list
+from observe.api.registry import operation
+from observe.reports.rules import CATEGORIES, CATEGORY_LABELS
+from observe.reports.services import current_checklist
+
+
+@operation(bp, "/forms", summary="Checklist definitions", tag="reports",
+           query=schemas.PageQuery, response=schemas.Page[schemas.ChecklistForm])
+def forms(query):
+    """The checklist definition observers answer now, with its code and version (send its id
+    as form_id with the answers)."""
+    current = current_checklist()
+    rows = [schemas.ChecklistForm(id=current.id, code=current.code, version=current.version,
+                                  title=current.title or "", current=True,
+                                  definition=current.definition)]
+    items, cursor = page_of_list(rows, query.cursor, query.limit)
+    return schemas.Page[schemas.ChecklistForm](items=items, next=cursor)
+
+
+@operation(bp, "/incident-categories", summary="Incident categories", tag="reports",
+           query=schemas.LangQuery, response=schemas.Page[schemas.IncidentCategory])
+def incident_categories(query):
+    """The incident taxonomy: codes to send, labels in the caller's language (?lang=)."""
+    rows = [schemas.IncidentCategory(code=code, label=str(CATEGORY_LABELS[code]))
+            for code in CATEGORIES]
+    items, cursor = page_of_list(rows, query.cursor, query.limit)
+    return schemas.Page[schemas.IncidentCategory](items=items, next=cursor)

@@ -1,0 +1,106 @@
+"""API operations declared once: the route, the pydantic models that validate its query and
+body, and the models of its answers. The same declarations build /api/v1/openapi.json, so the
+document cannot drift from what the views accept and return."""
+
+import re
+from dataclasses import dataclass, field
+from functools import wraps
+
+from flask import request
+from flask_babel import gettext as _
+from pydantic import BaseModel, ValidationError
+
+from observe.api.errors import ApiError
+
+# Every operation: the document is built from this list.
+OPERATIONS: list["Operation"] = []
+
+
+@dataclass
+class Operation:
+    method: str
+    rule: str
+    endpoint: str
+    summary: str
+    tag: str
+    query: type[BaseModel] | None = None
+    body: type[BaseModel] | None = None
+    multipart: dict | None = None  # field name -> description, for file uploads
+    responses: dict = field(default_factory=dict)  # status -> model (None: no body)
+    errors: tuple = ()
+    public: bool = False
+    description: str = ""
+
+    @property
+    def path(self) -> str:
+        """The OpenAPI path: /incidents/{incident_id} for /incidents/<int:incident_id>."""
+        return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", self.rule)
+
+    @property
+    def path_params(self) -> list[tuple[str, str]]:
+        """(name, converter) of each URL variable."""
+        return [(name, conv or "string")
+                for conv, name in re.findall(r"<(?:([a-z]+):)?([a-z_]+)>", self.rule)]
+
+
+def validation_fields(error: ValidationError) -> dict[str, list[str]]:
+    """pydantic's errors as {field: [messages]} (nested fields joined by dots)."""
+    fields: dict[str, list[str]] = {}
+    for item in error.errors(include_url=False):
+        name = ".".join(str(part) for part in item["loc"]) or "_"
+        fields.setdefault(name, []).append(item["msg"])
+    return fields
+
+
+def parse(model: type[BaseModel], data) -> BaseModel:
+    """Validate data with the model, or answer 422 with the messages by field."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise ApiError(422, fields=validation_fields(error)) from error
+
+
+def json_body() -> dict:
+    """The request's JSON object, or 422."""
+    data = request.get_json(silent=True) if request.is_json else None
+    if not isinstance(data, dict):
+        raise ApiError(422, _("Send a JSON object with Content-Type: application/json."),
+                       {"_": [_("The body is not a JSON object.")]})
+    return data
+
+
+def render(result):
+    """A view's return value as a response: a model (200), (model, status) or a Response."""
+    status = 200
+    if isinstance(result, tuple):
+        result, status = result
+    if isinstance(result, BaseModel):
+        return result.model_dump(mode="json"), status
+    return result, status
+
+
+def operation(bp, rule: str, method: str = "GET", *, summary: str, tag: str, response=None,
+              status: int = 200, query=None, body=None, multipart=None, errors=(),
+              extra_responses=None, public: bool = False, description: str = ""):
+    """Register the view under the blueprint and in OPERATIONS; the view receives `query=` and
+    `body=` as validated models."""
+
+    def decorator(view):
+        responses = {status: response, **(extra_responses or {})}
+        OPERATIONS.append(Operation(
+            method=method, rule=rule, endpoint=f"{bp.name}.{view.__name__}", summary=summary,
+            tag=tag, query=query, body=body, multipart=multipart, responses=responses,
+            errors=tuple(errors), public=public, description=description or view.__doc__ or ""))
+
+        @wraps(view)
+        def wrapped(**kwargs):
+            if query is not None:
+                kwargs["query"] = parse(query, request.args.to_dict())
+            if body is not None:
+                kwargs["body"] = parse(body, json_body())
+            return render(view(**kwargs))
+
+        bp.add_url_rule(rule, endpoint=view.__name__, view_func=wrapped, methods=[method])
+        return wrapped
+
+    return decorator
