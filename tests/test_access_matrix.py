@@ -288,6 +288,9 @@ MATRIX += [
     ("GET", "/api/v1/assignments", "/api/v1/assignments", API_OBSERVERS),
     ("GET", "/api/v1/forms", "/api/v1/forms", API_ALL),
     ("GET", "/api/v1/incident-categories", "/api/v1/incident-categories", API_ALL),
+    # Revoking one's own API token (someone else's is a 404: tests/api/test_tokens.py)
+    ("POST", "/account/tokens/<int:token_id>/revoke", "/account/tokens/0/revoke",
+     {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN}),
 ]
 
 CASES = [

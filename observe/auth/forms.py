@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SubmitField
+from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from observe.i18n import LANGUAGE_NAMES
@@ -40,3 +40,14 @@ class EmailCheckedForm(FlaskForm):
     """Used where an address must be well-formed, not only present."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=255)])
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)],
+                       description=_l("What will use it, e.g. \u201cmy phone\u201d or "
+                                      "\u201cTelegram bot\u201d."))
+    submit_token = SubmitField(_l("Create a token"))
+
+
+class RevokeTokenForm(FlaskForm):
+    """Only the CSRF token: revoking is a POST of its own."""

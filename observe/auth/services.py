@@ -322,6 +322,11 @@ def use_one_time_link(link: OneTimeLink, new_password: str) -> User:
 
 def create_api_token(user: User, name: str = "", actor=None) -> str:
     """Create an API token for the user and return it; only its hash is stored."""
+    from flask_babel import gettext as _
+
+    name = (name or "").strip()
+    if len(name) > 100:
+        raise AccountError(_("Use at most 100 characters."), field="name")
     token = "obs_" + secrets.token_urlsafe(32)
     api_token = ApiToken(user=user, name=name, token_hash=_digest(token))
     db.session.add(api_token)
@@ -329,6 +334,29 @@ def create_api_token(user: User, name: str = "", actor=None) -> str:
     record("auth.api_token_created", user, actor=actor, summary=user.email,
            after={"token_id": api_token.id, "name": name})
     return token
+
+
+def create_named_api_token(user: User, name: str) -> str:
+    """Create a token from the account page: a name is required to recognise it later."""
+    from flask_babel import gettext as _
+
+    if not (name or "").strip():
+        raise AccountError(_("Give the token a name, e.g. the phone or tool that will use it."),
+                           field="name")
+    return create_api_token(user, name=name, actor=user)
+
+
+def revoke_api_token(user: User, token_id: int, *, actor) -> ApiToken | None:
+    """Revoke one of the user's own tokens; None when they have no such token."""
+    api_token = db.session.get(ApiToken, token_id)
+    if api_token is None or api_token.user_id != user.id:
+        return None
+    if api_token.revoked_at is None:
+        api_token.revoked_at = utcnow()
+        db.session.flush()
+        record("auth.api_token_revoked", user, actor=actor, summary=user.email,
+               after={"token_id": api_token.id, "name": api_token.name})
+    return api_token
 
 
 def user_for_api_token(token: str) -> User | None:

@@ -1,9 +1,26 @@
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from observe.auth import bp, services
-from observe.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, NewPasswordForm
+from observe.auth.forms import (
+    ApiTokenForm,
+    ChangePasswordForm,
+    LanguageForm,
+    LoginForm,
+    NewPasswordForm,
+    RevokeTokenForm,
+)
+from observe.auth.queries import api_tokens_of
 from observe.auth.session import SESSION_TOKEN_KEY
 from observe.common.forms import service_errors
 from observe.common.urls import local_path
@@ -71,7 +88,15 @@ def logout():
 def account():
     password_form = ChangePasswordForm(prefix="pw")
     language_form = LanguageForm(prefix="lang", locale=current_user.locale)
+    token_form = ApiTokenForm(prefix="token")
     user = current_user._get_current_object()
+    new_token = None
+    if token_form.submit_token.data and token_form.validate_on_submit():
+        with service_errors(token_form) as outcome:
+            new_token = services.create_named_api_token(user, token_form.name.data)
+        if outcome.ok:
+            # Shown on this response only, never flashed or kept in the session: it shows once.
+            token_form = ApiTokenForm(prefix="token", formdata=None)
     if language_form.submit_language.data and language_form.validate_on_submit():
         services.set_locale(user, language_form.locale.data)
         session["lang"] = user.locale
@@ -87,7 +112,22 @@ def account():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", password_form=password_form,
-                           language_form=language_form)
+                           language_form=language_form, token_form=token_form,
+                           new_token=new_token, tokens=api_tokens_of(user),
+                           revoke_form=RevokeTokenForm())
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    user = current_user._get_current_object()
+    if not RevokeTokenForm().validate_on_submit():
+        flash(_("The form has expired; try again."), "warning")
+        return redirect(url_for("auth.account"))
+    if services.revoke_api_token(user, token_id, actor=user) is None:
+        abort(404)
+    flash(_("The token is revoked: requests with it are refused from now on."), "success")
+    return redirect(url_for("auth.account") + "#tokens-heading")
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
