@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from observe.audit import bp as audit_bp
     from observe.auth import bp as auth_bp
     from observe.branches import bp as branches_bp
+    from observe.briefings import bp as briefings_bp
     from observe.elections import bp as elections_bp
     from observe.mail import bp as mail_bp
     from observe.main import bp as main_bp
@@ -81,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, auth_bp, users_bp, branches_bp, audit_bp, mail_bp, observers_bp,
                       training_bp, elections_bp, assignments_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(briefings_bp)
     app.register_blueprint(api_bp)
 
 

@@ -62,6 +62,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "assignments.view": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
     "assignments.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "assignments.own": frozenset({Role.OBSERVER}),
+    # HQ briefings: coordinators see and draft those of their region; HQ publishes.
+    "briefings.view": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
+    "briefings.manage": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
+    "briefings.publish": frozenset({Role.ADMIN, Role.HQ}),
 }
 
 

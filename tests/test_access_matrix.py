@@ -276,6 +276,14 @@ MATRIX = [
      MANAGERS),
     ("GET", "/assignments/mine/<int:assignment_id>/mandate.pdf",
      "/assignments/mine/{assignment}/mandate.pdf", OBSERVERS_ONLY),
+    # Briefings: the dashboard (region scope is tested in tests/briefings)
+    ("GET", "/briefings/dashboard", "/briefings/dashboard", BRANCH_VIEWERS),
+    ("GET", "/briefings/dashboard/<int:election_id>", "/briefings/dashboard/{election}",
+     BRANCH_VIEWERS),
+    ("GET", "/briefings/dashboard/<int:election_id>",
+     "/briefings/dashboard/{election}?region=almaty", {**BRANCH_VIEWERS, "coordinator": 404}),
+    ("GET", "/briefings/dashboard/<int:election_id>/live",
+     "/briefings/dashboard/{election}/live", BRANCH_VIEWERS),
 ]
 
 MATRIX += [

@@ -14,8 +14,10 @@ from sqlalchemy import Integer, case, cast, distinct, func, select, text
 
 from observe.assignments.models import Assignment
 from observe.assignments.rules import ACTIVE
+from observe.branches.regions import REGIONS
 from observe.elections.models import Election, PollingStation
 from observe.extensions import db
+from observe.permissions import acting_region, region_in_scope
 from observe.reports.models import ChecklistResponse, Incident, Report, TurnoutReport
 from observe.reports.rules import SEVERITY_RANK
 
@@ -273,3 +275,16 @@ def places(election_id: int, region: str = "") -> list[str]:
 def report_count(scope: Scope) -> int:
     """Every report in scope (the dashboard's cheap 'anything new?' figure)."""
     return _scalar(_reports(select(func.count(Report.id)), scope))
+
+
+def requested_scope(user, election_id: int, region: str = "", district: str = "",
+                    cutoff: datetime | None = None) -> Scope | None:
+    """The scope a user asked for, held to their region (a coordinator's region is their own);
+    None when they asked for a region outside it or one the election does not have."""
+    region, district = (region or "").strip(), (district or "").strip()
+    if region and not region_in_scope(user, region):
+        return None
+    region = region or acting_region(user) or ""
+    if region and region not in places(election_id) and region not in REGIONS:
+        return None
+    return Scope(election_id, region=region, district=district if region else "", cutoff=cutoff)
