@@ -7,6 +7,7 @@ bound per route and per role. GET only: nothing is posted, so the crawl changes 
 what a GET page itself does.
 """
 
+import os
 import time
 import traceback
 from collections import Counter
@@ -30,8 +31,11 @@ from observe.training.models import TrainingSession
 from tests.conftest import TEST_PASSWORD
 from tests.realistic import STATIONS, build_realistic_dataset
 
-MAX_PAGES = 400  # per role
-MAX_PER_ROUTE = 8  # visits of one route pattern (endpoint), whatever its arguments
+# The bounds of the suite's run; a local run can go deeper, e.g. OBSERVE_CRAWL_PAGES=3000
+# OBSERVE_CRAWL_PER_ROUTE=40 (and OBSERVE_DATASET_SCALE=3 for more rows, see tests/realistic.py).
+MAX_PAGES = int(os.environ.get("OBSERVE_CRAWL_PAGES", "400"))  # per role
+# Visits of one route pattern (endpoint), whatever its arguments.
+MAX_PER_ROUTE = int(os.environ.get("OBSERVE_CRAWL_PER_ROUTE", "8"))
 MAX_PER_DOWNLOAD_ROUTE = 2  # once a route answers with a file (per format: CSV, XLSX ...)
 MAX_SECONDS_PER_ROUTE = 8.0  # a route that took this long in all is not visited again
 MAX_OPTIONS_PER_SELECT = 4  # extra submissions of a GET form, one per non-default option
