@@ -11,12 +11,14 @@ from observe.permissions import ROLE_LABELS, Role, can, is_national
 
 
 def lang_url(code: str) -> str:
-    """The current page in another language."""
-    args = request.args.to_dict()
-    args["lang"] = code
+    """The current page in another language, keeping repeated filters; path arguments win over
+    a query argument of the same name."""
     if request.endpoint is None:
         return url_for("main.index", lang=code)
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    values = request.args.to_dict(flat=False)
+    values.update(request.view_args or {})
+    values["lang"] = code
+    return url_for(request.endpoint, **values)
 
 
 def role_label(role: str) -> str:

@@ -159,3 +159,18 @@ def test_admin_home_counts_users_branches_and_the_audit_log(client, login, make_
     assert (found["active_branches"], found["inactive_branches"]) == (0, 1)
     assert found["failed_sign_ins"] == 1
     assert found["audit_entries"] >= 5  # the accounts, the branch, the sign-ins
+
+
+def test_the_language_links_survive_a_query_argument_named_like_a_path_argument(client, login):
+    login("admin")
+    response = client.get("/branches/?branch_id=5&region=karaganda&region=almaty")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "lang=kk" in page and page.count("region=almaty") >= 1
+
+
+def test_a_repeated_path_argument_in_the_query_is_not_a_500(client, login, make_election):
+    login("admin")
+    election = make_election()
+    response = client.get(f"/assignments/{election.id}?election_id={election.id}")
+    assert response.status_code == 200
