@@ -4,6 +4,7 @@ from observe.assignments.models import Assignment
 from observe.audit.models import AuditEntry
 from observe.auth.models import ApiToken, OneTimeLink, User
 from observe.branches.models import Branch
+from observe.briefings.models import Briefing
 from observe.common.uploads import PendingUpload
 from observe.elections.models import Contest, ContestChoice, Election, PollingStation
 from observe.mail.models import OutboxMessage
@@ -40,4 +41,4 @@ __all__ = ["ApiToken", "Application", "Assignment", "AuditEntry", "Branch", "Con
            "TrainingModule", "TrainingSession", "User",
            "CheckIn", "ChecklistForm", "ChecklistResponse", "Evidence", "Incident",
            "ProtocolCopy", "ProtocolVote", "Report", "ReportEvent", "TurnoutReport",
-           "PendingUpload"]
+           "PendingUpload", "Briefing"]

@@ -284,6 +284,17 @@ MATRIX = [
      "/briefings/dashboard/{election}?region=almaty", {**BRANCH_VIEWERS, "coordinator": 404}),
     ("GET", "/briefings/dashboard/<int:election_id>/live",
      "/briefings/dashboard/{election}/live", BRANCH_VIEWERS),
+    # Briefings (none exists here: staff get 404; scope is tested in tests/briefings)
+    ("GET", "/briefings/", "/briefings/", BRANCH_VIEWERS),
+    ("GET", "/briefings/new", "/briefings/new", BRANCH_VIEWERS),
+    ("POST", "/briefings/new", "/briefings/new", BRANCH_VIEWERS),
+    *[(method, rule, path, {**BRANCH_VIEWERS, "admin": 404, "hq": 404, "coordinator": 404})
+      for method, rule, path in (
+          ("GET", "/briefings/<int:briefing_id>", "/briefings/0"),
+          ("GET", "/briefings/<int:briefing_id>/edit", "/briefings/0/edit"),
+          ("POST", "/briefings/<int:briefing_id>/edit", "/briefings/0/edit"),
+          ("POST", "/briefings/<int:briefing_id>/<any(review, publish, reissue):step>",
+           "/briefings/0/publish"))],
 ]
 
 MATRIX += [

@@ -288,3 +288,17 @@ def requested_scope(user, election_id: int, region: str = "", district: str = ""
     if region and region not in places(election_id) and region not in REGIONS:
         return None
     return Scope(election_id, region=region, district=district if region else "", cutoff=cutoff)
+
+
+def briefings_in_scope(user, election_id: int | None = None, limit: int = 200) -> list:
+    """Briefings the user may see (a coordinator: their region's), newest cut-off first."""
+    from observe.briefings.models import Briefing
+
+    stmt = select(Briefing).order_by(Briefing.cutoff_at.desc(), Briefing.series.desc(),
+                                     Briefing.version.desc())
+    region = acting_region(user)
+    if region is not None:
+        stmt = stmt.where(Briefing.region == region)
+    if election_id:
+        stmt = stmt.where(Briefing.election_id == election_id)
+    return list(db.session.scalars(stmt.limit(limit)))

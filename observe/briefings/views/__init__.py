@@ -1,3 +1,3 @@
 """The briefings blueprint's pages: the dashboard and the briefings themselves."""
 
-from observe.briefings.views import dashboard  # noqa: F401
+from observe.briefings.views import briefings, dashboard  # noqa: F401

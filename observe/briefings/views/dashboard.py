@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from flask import abort, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -17,6 +18,7 @@ from observe.main.template_helpers import local_datetime
 from observe.permissions import acting_region, requires
 from observe.reports.rules import (
     CATEGORY_LABELS,
+    MISMATCH_LABELS,
     PHASE_LABELS,
     SEVERITY_LABELS,
     STATUS_LABELS,
@@ -42,12 +44,25 @@ def hour_columns(rows: list[dict]) -> list[tuple]:
     return [(f"{h:02d}", counts.get(h, 0)) for h in sorted(set(range(7, 21)) | set(counts))]
 
 
+def turnout_columns(rows: list[dict]) -> list[tuple]:
+    """("10:00", share) per reporting hour, for the turnout chart."""
+    return [(f"{r['hour']:02d}:00", r["share"]) for r in rows]
+
+
+CHANGE_LABELS = {"stations_present": _l("Stations with an observer present"),
+                 "observers_present": _l("Observers checked in"),
+                 "incidents": _l("Incidents reported"), "verified": _l("Incidents verified"),
+                 "rejected": _l("Incidents rejected"),
+                 "protocol_mismatches": _l("Protocols with mismatches")}
+
+
 def vocabulary() -> dict:
     """The labels and helpers every briefings template shows codes and times with."""
     return {"region_name": region_name, "category_labels": CATEGORY_LABELS,
             "severity_labels": SEVERITY_LABELS, "status_labels": STATUS_LABELS,
             "phase_labels": PHASE_LABELS, "clock": clock, "category_bars": category_bars,
-            "hour_columns": hour_columns}
+            "hour_columns": hour_columns, "turnout_columns": turnout_columns,
+            "change_labels": CHANGE_LABELS, "mismatch_labels": MISMATCH_LABELS}
 
 
 def link_builder(endpoint: str, **fixed):
