@@ -295,6 +295,11 @@ MATRIX = [
           ("POST", "/briefings/<int:briefing_id>/edit", "/briefings/0/edit"),
           ("POST", "/briefings/<int:briefing_id>/<any(review, publish, reissue):step>",
            "/briefings/0/publish"))],
+    *[("GET", rule, path, {**BRANCH_VIEWERS, "admin": 404, "hq": 404, "coordinator": 404})
+      for rule, path in (
+          ("/briefings/<int:briefing_id>/print", "/briefings/0/print"),
+          ("/briefings/<int:briefing_id>/briefing.<any(pdf, xlsx, csv, txt):fmt>",
+           "/briefings/0/briefing.pdf"))],
 ]
 
 MATRIX += [

@@ -1,3 +1,3 @@
-"""The briefings blueprint's pages: the dashboard and the briefings themselves."""
+"""The briefings blueprint's pages: the dashboard, the briefings, and their exports."""
 
-from observe.briefings.views import briefings, dashboard  # noqa: F401
+from observe.briefings.views import briefings, dashboard, exports  # noqa: F401
