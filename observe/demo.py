@@ -9,6 +9,7 @@ from observe.auth import services as auth_services
 from observe.auth.models import User
 from observe.branches import services as branch_services
 from observe.branches.models import Branch
+from observe.briefings.demo import seed_briefing
 from observe.common.transaction import transactional
 from observe.elections.demo import seed_election
 from observe.extensions import db
@@ -83,6 +84,7 @@ def seed_demo(password: str) -> None:
     db.session.flush()
     seed_assignments(seed_election())
     db.session.flush()
+    seed_briefing()
 
 
 @click.command("seed-demo")
