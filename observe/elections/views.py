@@ -10,7 +10,6 @@ from flask_login import current_user
 from observe.branches.regions import region_choices
 from observe.common.forms import mapping_form, service_errors
 from observe.common.pagination import paginate
-from observe.common.tabular import TableError
 from observe.common.uploads import PendingUploads
 from observe.elections import bp, imports, queries, services
 from observe.elections.forms import (
@@ -195,11 +194,10 @@ def import_preview(election_id: int, token: str):
     mapping = None
     if request.method == "POST":
         mapping = {name: request.form.get(f"map_{name}") or None for name in imports.FIELDS}
-    try:
+    with service_errors() as read:
         preview = imports.preview_import(path, filename, election, mapping)
-    except TableError as error:
+    if not read.ok:  # the file cannot be read after all: start again with another
         PENDING.forget(token, path)
-        flash(str(error), "danger")
         return redirect(url_for("elections.import_upload", election_id=election.id))
     form = mapping_form(imports.FIELDS, preview.columns, preview.mapping)
     if form.validate_on_submit() and (form.import_valid.data or form.import_all.data):

@@ -8,7 +8,7 @@ from flask_login import current_user
 from observe.branches.models import Branch
 from observe.branches.queries import active_branch_choices
 from observe.common.forms import mapping_form, service_errors
-from observe.common.tabular import TableError, spreadsheet_download
+from observe.common.tabular import spreadsheet_download
 from observe.common.uploads import PendingUploads
 from observe.observers import bp, imports
 from observe.observers.exports import registry_table
@@ -59,12 +59,11 @@ def import_preview(token: str):
     mapping = None
     if request.method == "POST":
         mapping = {name: request.form.get(f"map_{name}") or None for name in imports.FIELDS}
-    try:
+    with service_errors() as read:
         preview = imports.preview_import(path, filename, branch, mapping, actor=user,
                                          paper_consent=paper_consent)
-    except TableError as error:
+    if not read.ok:  # the file cannot be read after all: start again with another
         PENDING.forget(token, path)
-        flash(str(error), "danger")
         return redirect(url_for("observers.import_upload"))
     form = mapping_form(imports.FIELDS, preview.columns, preview.mapping)
     if form.validate_on_submit() and (form.import_valid.data or form.import_all.data):
