@@ -120,7 +120,6 @@ def dashboard_figures(scope: Scope, election) -> dict:
         "incidents": incident_tables(queries.incident_counts(scope), count_duplicates=True),
         "timeline": queries.incidents_by_hour(scope, queries.utc_offset_hours(election)),
         "latest": _serious(queries.serious_incidents(scope, limit=10)),
-        "reports": queries.report_count(scope),
     }
 
 

@@ -151,8 +151,9 @@ def _bind_cutoff(params: dict) -> dict:
 # --- Turnout ------------------------------------------------------------------------------------
 
 def turnout_by_hour(scope: Scope) -> list[dict]:
-    """Per reporting hour: stations reporting, voters (each station's latest figure for the
-    hour), and the registered voters of those stations."""
+    """Per reporting hour: stations reporting, voters (each station's highest figure for the
+    hour: a correction only ever raises it, the rules refuse a figure below an earlier one),
+    and the registered voters of those stations."""
     turnout = TurnoutReport.__table__
     per_station = _reports(
         select(turnout.c.hour.label("hour"), Report.station_id.label("station_id"),
@@ -270,11 +271,6 @@ def places(election_id: int, region: str = "") -> list[str]:
     if region:
         stmt = stmt.where(PollingStation.region == region)
     return sorted(db.session.scalars(stmt))
-
-
-def report_count(scope: Scope) -> int:
-    """Every report in scope (the dashboard's cheap 'anything new?' figure)."""
-    return _scalar(_reports(select(func.count(Report.id)), scope))
 
 
 def requested_scope(user, election_id: int, region: str = "", district: str = "",

@@ -59,7 +59,7 @@ def test_hq_builds_edits_reviews_and_publishes(client, login, briefing_day):
 
 def test_refused_form_shows_errors(client, login, briefing_day):
     login("hq")
-    response = client.post("/briefings/new", data={
+    response = client.post("/briefings/new?lang=en", data={
         "election_id": briefing_day.election.id, "region": "", "cutoff": "2099-01-01T10:00",
         "language": "en"})
     assert response.status_code == 200

@@ -19,6 +19,10 @@
       .then(function (html) {
         live.innerHTML = html;
         live.removeAttribute("data-stale");
+        // One short announcement for screen readers, not the whole page read again.
+        var status = document.getElementById("dashboard-status");
+        var updated = live.querySelector("[data-updated]");
+        if (status && updated) { status.textContent = updated.textContent.trim(); }
         live.dispatchEvent(new CustomEvent("dashboard:refreshed"));
       })
       .catch(function () { live.setAttribute("data-stale", "1"); })
