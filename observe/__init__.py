@@ -76,11 +76,12 @@ def register_blueprints(app: Flask) -> None:
     from observe.mail import bp as mail_bp
     from observe.main import bp as main_bp
     from observe.observers import bp as observers_bp
+    from observe.reports import bp as reports_bp
     from observe.training import bp as training_bp
     from observe.users import bp as users_bp
 
     for blueprint in (main_bp, auth_bp, users_bp, branches_bp, audit_bp, mail_bp, observers_bp,
-                      training_bp, elections_bp, assignments_bp):
+                      training_bp, elections_bp, assignments_bp, reports_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(briefings_bp)
     app.register_blueprint(api_bp)

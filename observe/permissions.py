@@ -62,6 +62,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "assignments.view": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
     "assignments.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
     "assignments.own": frozenset({Role.OBSERVER}),
+    # Polling day: observers send reports; staff triage them (coordinators in their region).
+    "reports.submit": frozenset({Role.OBSERVER}),
+    "reports.triage": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
+    "reports.checklists": frozenset({Role.ADMIN, Role.HQ}),
     # HQ briefings: coordinators see and draft those of their region; HQ publishes.
     "briefings.view": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
     "briefings.manage": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),

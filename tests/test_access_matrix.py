@@ -315,6 +315,33 @@ MATRIX += [
     # Revoking one's own API token (someone else's is a 404: tests/api/test_tokens.py)
     ("POST", "/account/tokens/<int:token_id>/revoke", "/account/tokens/0/revoke",
      {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN}),
+    # Polling-day reports: the observer's pages ({station} is not the observer's: 404 for a
+    # real observer, tested in tests/reports; the matrix's observer has no record: 403)
+    ("GET", "/reports/", "/reports/", OBSERVERS_ONLY),
+    *[(method, f"/reports/stations/<int:station_id>/{page}",
+       f"/reports/stations/{{station}}/{path}", OBSERVERS_ONLY)
+      for method in ("GET", "POST")
+      for page, path in (("check-in", "check-in"), ("checklist/<phase>", "checklist/opening"),
+                         ("turnout", "turnout"), ("incident", "incident"),
+                         ("protocol/<int:contest_id>", "protocol/0"))],
+    ("GET", "/reports/mine", "/reports/mine", OBSERVERS_ONLY),
+    ("GET", "/reports/mine/<int:report_id>", "/reports/mine/0", OBSERVERS_ONLY),
+    ("POST", "/reports/mine/<int:report_id>/evidence", "/reports/mine/0/evidence",
+     OBSERVERS_ONLY),
+    ("GET", "/reports/evidence/<int:evidence_id>", "/reports/evidence/0",
+     {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN}),
+    # Polling-day reports: triage (region scope is tested in tests/reports/test_triage.py)
+    ("GET", "/reports/triage", "/reports/triage", BRANCH_VIEWERS),
+    ("GET", "/reports/triage/<int:report_id>", "/reports/triage/0",
+     {**BRANCH_VIEWERS, "admin": 404, "hq": 404, "coordinator": 404}),
+    ("POST", "/reports/triage/<int:report_id>", "/reports/triage/0",
+     {**BRANCH_VIEWERS, "admin": 404, "hq": 404, "coordinator": 404}),
+    ("POST", "/reports/triage/<int:report_id>/release", "/reports/triage/0/release",
+     {**BRANCH_VIEWERS, "admin": 404, "hq": 404, "coordinator": 404}),
+    ("GET", "/reports/checklists", "/reports/checklists", CURRICULUM),
+    ("POST", "/reports/checklists", "/reports/checklists", CURRICULUM),
+    ("GET", "/reports/checklists/<int:form_id>.json", "/reports/checklists/0.json",
+     {**CURRICULUM, "admin": 404, "hq": 404}),
 ]
 
 CASES = [

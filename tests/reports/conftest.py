@@ -48,6 +48,11 @@ class PollingDay:
 @pytest.fixture
 def polling_day(app, make_branch, make_election, make_station, make_certified):
     """Observers at one station each in Karaganda (own) and Almaty (other), polls open."""
+    return build_polling_day(make_branch, make_election, make_station, make_certified)
+
+
+def build_polling_day(make_branch, make_election, make_station, make_certified) -> PollingDay:
+    """The polling_day fixture's world, for test modules outside this folder (browser tests)."""
     election = make_election(status="polling_day", polling_day=utcnow().date())
     contest = Contest(election_id=election.id, kind="mazhilis_party_list", name="Mazhilis",
                       position=1)

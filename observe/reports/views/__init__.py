@@ -1,0 +1,1 @@
+"""Polling-day pages: the observer's (observer.py) and the staff's triage (triage.py)."""
