@@ -14,6 +14,7 @@ from observe.common.transaction import transactional
 from observe.elections.demo import seed_election
 from observe.extensions import db
 from observe.observers.demo import seed_observers
+from observe.reports.demo import seed_reports
 from observe.training.demo import seed_training
 
 # Written as a Kazakh association writes them: names and places in Russian or Kazakh.
@@ -84,6 +85,7 @@ def seed_demo(password: str) -> None:
     db.session.flush()
     seed_assignments(seed_election())
     db.session.flush()
+    seed_reports()
     seed_briefing()
 
 
