@@ -312,6 +312,19 @@ MATRIX += [
     ("GET", "/api/v1/assignments", "/api/v1/assignments", API_OBSERVERS),
     ("GET", "/api/v1/forms", "/api/v1/forms", API_ALL),
     ("GET", "/api/v1/incident-categories", "/api/v1/incident-categories", API_ALL),
+    # Polling-day submissions: staff may not; the matrix's observer (no record) sends an
+    # invalid body (422 before 403). Retries, scope and bad input: tests/api/test_submissions.py
+    *[("POST", path, path, {**API_OBSERVERS, "observer": 422})
+      for path in ("/api/v1/checkins", "/api/v1/checklists", "/api/v1/turnout",
+                   "/api/v1/incidents", "/api/v1/protocols")],
+    ("POST", "/api/v1/incidents/<int:incident_id>/evidence", "/api/v1/incidents/0/evidence",
+     {**API_OBSERVERS, "observer": 404}),
+    # Incidents: scope by role in tests/api/test_incidents.py
+    ("GET", "/api/v1/incidents", "/api/v1/incidents", API_STAFF),
+    ("GET", "/api/v1/incidents/<int:incident_id>", "/api/v1/incidents/0",
+     {**dict.fromkeys(ROLES, 404), "anonymous": 401}),
+    ("POST", "/api/v1/incidents/<int:incident_id>/actions", "/api/v1/incidents/0/actions",
+     {**API_OBSERVERS, "admin": 404, "hq": 404, "coordinator": 404}),
     # Revoking one's own API token (someone else's is a 404: tests/api/test_tokens.py)
     ("POST", "/account/tokens/<int:token_id>/revoke", "/account/tokens/0/revoke",
      {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN}),

@@ -52,6 +52,8 @@ _setup()
 from observe.api import (  # noqa: E402,F401  (the modules register their routes)
     catalog,
     elections,
+    incidents,
     me,
     meta,
+    reports,
 )

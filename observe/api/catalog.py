@@ -3,6 +3,7 @@
 from observe.api import bp, schemas
 from observe.api.pagination import page_of_list
 from observe.api.registry import operation
+from observe.reports.queries import checklist_versions
 from observe.reports.rules import CATEGORIES, CATEGORY_LABELS
 from observe.reports.services import current_checklist
 
@@ -10,12 +11,13 @@ from observe.reports.services import current_checklist
 @operation(bp, "/forms", summary="Checklist definitions", tag="reports",
            query=schemas.PageQuery, response=schemas.Page[schemas.ChecklistForm])
 def forms(query):
-    """The checklist definition observers answer now, with its code and version (send its id
-    as form_id with the answers)."""
+    """Every version of the checklist definitions, newest first; `current` marks the one
+    observers answer now (send its id as form_id with the answers)."""
     current = current_checklist()
-    rows = [schemas.ChecklistForm(id=current.id, code=current.code, version=current.version,
-                                  title=current.title or "", current=True,
-                                  definition=current.definition)]
+    rows = [schemas.ChecklistForm(id=form.id, code=form.code, version=form.version,
+                                  title=form.title or "", current=form.id == current.id,
+                                  definition=form.definition)
+            for form in checklist_versions()]
     items, cursor = page_of_list(rows, query.cursor, query.limit)
     return schemas.Page[schemas.ChecklistForm](items=items, next=cursor)
 

@@ -1,7 +1,7 @@
 """Elections, polling stations and the caller's assignments."""
 
 from observe.api import bp, present, schemas
-from observe.api.auth import caller, require
+from observe.api.auth import caller
 from observe.api.errors import ApiError
 from observe.api.pagination import page_of_list, page_of_statement
 from observe.api.registry import operation
@@ -32,11 +32,10 @@ def elections(query):
 
 @operation(bp, "/stations", summary="Polling stations of an election", tag="elections",
            query=schemas.StationQuery, response=schemas.Page[schemas.Station],
-           errors=(403, 404))
+           errors=(404,), requires="elections.view")
 def stations(query):
     """The election's stations in the caller's region (every region for HQ), filtered."""
     user = caller()
-    require("elections.view")
     if db.session.get(Election, query.election_id) is None:
         raise ApiError(404)
     filters = {"region": query.region, "district": query.district, "q": query.q,
@@ -47,11 +46,11 @@ def stations(query):
 
 
 @operation(bp, "/assignments", summary="The caller's assignments", tag="elections",
-           query=schemas.PageQuery, response=schemas.Page[schemas.Assignment], errors=(403,))
+           query=schemas.PageQuery, response=schemas.Page[schemas.Assignment],
+           requires="assignments.own")
 def assignments(query):
     """An observer's assignments with the station, address, polling hours and arrival time
     their page shows, newest polling day first."""
-    require("assignments.own")
     rows = [_assignment(d) for d in observer_assignments(signed_in_observer(caller()))]
     items, cursor = page_of_list(rows, query.cursor, query.limit)
     return schemas.Page[schemas.Assignment](items=items, next=cursor)

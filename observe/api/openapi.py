@@ -5,8 +5,7 @@ import copy
 from pydantic.json_schema import models_json_schema
 
 from observe.api.registry import OPERATIONS
-from observe.api.schemas import ErrorBody
-from observe.common.urls import MAX_ID
+from observe.api.schemas import MAX_ID, ErrorBody
 
 REF = "#/components/schemas/{model}"
 
@@ -80,6 +79,8 @@ def build_document(server_url: str = "/api/v1") -> dict:
                  "tags": [op.tag], "responses": {}}
         if op.description:
             entry["description"] = " ".join(op.description.split())
+        if op.requires:
+            entry["x-observe-capability"] = op.requires
         parameters = _path_parameters(op)
         if op.query is not None:
             parameters += _query_parameters(op.query, key_map[(op.query, "validation")],

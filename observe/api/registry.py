@@ -30,6 +30,7 @@ class Operation:
     errors: tuple = ()
     public: bool = False
     description: str = ""
+    requires: str | None = None
 
     @property
     def path(self) -> str:
@@ -69,6 +70,17 @@ def json_body() -> dict:
     return data
 
 
+def valid_body(model: type[BaseModel]) -> BaseModel:
+    """The request's JSON body validated strictly with the model (no false for a number, no
+    "1" for an integer), or 422."""
+    if not request.is_json:
+        json_body()  # the 422 for a body that is not JSON
+    try:
+        return model.model_validate_json(request.get_data() or b"null", strict=True)
+    except ValidationError as error:
+        raise ApiError(422, fields=validation_fields(error)) from error
+
+
 def render(result):
     """A view's return value as a response: a model (200), (model, status) or a Response."""
     status = 200
@@ -81,23 +93,37 @@ def render(result):
 
 def operation(bp, rule: str, method: str = "GET", *, summary: str, tag: str, response=None,
               status: int = 200, query=None, body=None, multipart=None, errors=(),
-              extra_responses=None, public: bool = False, description: str = ""):
-    """Register the view under the blueprint and in OPERATIONS; the view receives `query=` and
-    `body=` as validated models."""
+              extra_responses=None, public: bool = False, description: str = "",
+              requires: str | None = None, body_after_load: bool = False):
+    """Register the view under the blueprint and in OPERATIONS.
+
+    In the order of every view: the role is checked (`requires`, 403), then the query and the
+    body are validated (422) and passed as `query=` and `body=` models. A view that loads an
+    object first (404 before 422) sets `body_after_load` and calls `valid_body(model)` itself.
+    """
 
     def decorator(view):
         responses = {status: response, **(extra_responses or {})}
         OPERATIONS.append(Operation(
             method=method, rule=rule, endpoint=f"{bp.name}.{view.__name__}", summary=summary,
             tag=tag, query=query, body=body, multipart=multipart, responses=responses,
-            errors=tuple(errors), public=public, description=description or view.__doc__ or ""))
+            errors=tuple(set(errors) | ({403} if requires else set())), public=public,
+            description=description or view.__doc__ or "", requires=requires))
 
         @wraps(view)
         def wrapped(**kwargs):
+            from observe.api.schemas import MAX_ID
+
+            if requires is not None:
+                from observe.api.auth import require
+
+                require(requires)
+            if any(isinstance(v, int) and not 0 < v <= MAX_ID for v in kwargs.values()):
+                raise ApiError(404)  # an id no row can have
             if query is not None:
                 kwargs["query"] = parse(query, request.args.to_dict())
-            if body is not None:
-                kwargs["body"] = parse(body, json_body())
+            if body is not None and not body_after_load:
+                kwargs["body"] = valid_body(body)
             return render(view(**kwargs))
 
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=wrapped, methods=[method])

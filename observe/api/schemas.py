@@ -8,8 +8,11 @@ from uuid import UUID
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
-from observe.common.urls import MAX_ID
+from observe.api.pagination import CURSOR_PATTERN
 from observe.reports.rules import CATEGORIES, PHASES, SEVERITIES, STATUSES
+
+# Ids are PostgreSQL integers: a larger number names nothing (and would fail in the database).
+MAX_ID = 2**31 - 1
 
 
 def _storable(value: str) -> str:
@@ -24,7 +27,15 @@ def _storable(value: str) -> str:
     return value
 
 
+def _plausible(value: datetime) -> datetime:
+    # A time far outside any election cannot be stored in UTC (year 1 minus an offset).
+    if not 2000 <= value.year <= 2999:
+        raise ValueError("must be a time between the years 2000 and 2999")
+    return value
+
+
 Text = Annotated[str, AfterValidator(_storable)]
+Moment = Annotated[AwareDatetime, AfterValidator(_plausible)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Count = Annotated[int, Field(ge=0, le=2_000_000_000)]
 
@@ -64,7 +75,8 @@ class Page(BaseModel, Generic[T]):
 
 
 class PageQuery(QueryModel):
-    cursor: Text | None = Field(None, max_length=200, description="`next` of the previous page.")
+    cursor: str | None = Field(None, pattern=CURSOR_PATTERN,
+                               description="`next` of the previous page.")
     limit: int = Field(50, ge=1, le=200, description="Items per page.")
 
 
@@ -175,7 +187,7 @@ class LangQuery(PageQuery):
 class Submission(Model):
     client_uuid: UUID = Field(description="Made on the device; a retry carries the same one.")
     station_id: Id
-    occurred_at: AwareDatetime | None = Field(None, description="ISO 8601 with an offset.")
+    occurred_at: Moment | None = Field(None, description="ISO 8601 with an offset.")
 
 
 class CheckInIn(Submission):
@@ -199,7 +211,7 @@ class IncidentIn(Submission):
     category: Literal[CATEGORIES]  # type: ignore[valid-type]
     severity: Literal[SEVERITIES]  # type: ignore[valid-type]
     description: Text = Field(max_length=10000)
-    occurred_at: AwareDatetime = Field(description="ISO 8601 with an offset.")
+    occurred_at: Moment = Field(description="ISO 8601 with an offset.")
     people_involved: Text = Field("", max_length=4000)
     complaint_filed: bool = False
     complaint_number: Text = Field("", max_length=64)
@@ -324,8 +336,8 @@ class IncidentQuery(PageQuery):
     category: Literal[CATEGORIES] | None = None  # type: ignore[valid-type]
     severity: Literal[SEVERITIES] | None = None  # type: ignore[valid-type]
     status: Literal[STATUSES] | None = None  # type: ignore[valid-type]
-    since: AwareDatetime | None = None
-    until: AwareDatetime | None = None
+    since: Moment | None = None
+    until: Moment | None = None
 
 
 class ActionIn(Model):

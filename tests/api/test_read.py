@@ -1,7 +1,10 @@
 """GET /me, /elections, /stations, /assignments, /forms, /incident-categories for each role."""
 
+import json
+
 from flask_babel import force_locale
 
+from observe.extensions import db
 from observe.reports.rules import CATEGORIES, CATEGORY_LABELS
 
 
@@ -93,10 +96,19 @@ def test_assignments_are_for_observers_only(api):
     assert api("observer").get("/assignments").status_code == 403
 
 
-def test_forms_give_the_current_checklist_with_its_version(api, polling_day):
+def test_forms_give_the_checklist_versions_and_mark_the_current(api, polling_day):
+    from observe.reports.services import ensure_default_checklist, upload_checklist_definition
+
+    first = ensure_default_checklist()
+    definition = dict(first.definition)
+    db.session.commit()
     (form,) = api(polling_day.own.user).get("/forms").json["items"]
-    assert form["current"] is True and form["version"] >= 1
+    assert form["current"] is True and form["version"] == 1
     assert set(form["definition"]["phases"]) >= {"opening", "count"}
+    upload_checklist_definition(json.dumps(definition), actor=None)
+    db.session.commit()
+    items = api(polling_day.own.user).get("/forms").json["items"]
+    assert [(f["version"], f["current"]) for f in items] == [(2, True), (1, False)]
 
 
 def test_incident_categories_speak_the_callers_language(api, make_user):

@@ -26,7 +26,7 @@ def test_a_token_is_created_with_a_name_shown_once_and_stored_hashed(client, log
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert me.json["role"] == "coordinator"
     # The next visit lists it by name, with its last use, and never shows it again.
-    page = client.get("/account").get_data(as_text=True)
+    page = client.get("/account?lang=en").get_data(as_text=True)
     assert "My phone" in page and token not in page and "never" not in page
     assert "Set-Cookie" not in response.headers or token not in response.headers["Set-Cookie"]
 
@@ -47,7 +47,7 @@ def test_a_revoked_token_stops_working(client, login):
     assert response.status_code == 302
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}
                       ).status_code == 401
-    assert "revoked" in client.get("/account").get_data(as_text=True)
+    assert "revoked" in client.get("/account?lang=en").get_data(as_text=True)
 
 
 def test_one_cannot_revoke_someone_elses_token(client, login, make_user, token_for):
@@ -63,9 +63,9 @@ def test_one_cannot_revoke_someone_elses_token(client, login, make_user, token_f
 def test_the_list_shows_last_use(client, login):
     login("hq")
     token = TOKEN.search(create(client, "Bot").get_data(as_text=True)).group(1)
-    assert "never" in client.get("/account").get_data(as_text=True)
+    assert "never" in client.get("/account?lang=en").get_data(as_text=True)
     client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
-    page = client.get("/account").get_data(as_text=True)
+    page = client.get("/account?lang=en").get_data(as_text=True)
     assert "Bot" in page and "never" not in page
 
 

@@ -1,0 +1,105 @@
+"""Polling-day submissions: check-ins, checklists, turnout, incidents, protocols and evidence.
+
+Each POST carries the client_uuid made on the device: 201 with the stored report when it is
+new, 200 with the same report on a retry. The rules are the reports services'; a refusal is a
+422 with their messages.
+"""
+
+from flask import request
+from flask_babel import gettext as _
+
+from observe.api import bp, present, schemas
+from observe.api.auth import caller
+from observe.api.errors import ApiError
+from observe.api.registry import operation
+from observe.common.errors import DomainError
+from observe.extensions import db
+from observe.permissions import signed_in_observer
+from observe.reports import services
+from observe.reports.evidence import max_bytes
+
+SUBMIT_ERRORS = (403, 422)
+# The services' field names as the API calls them.
+RENAMED = {"uuid": "client_uuid", "": "_"}
+
+
+def refused(error: DomainError) -> ApiError:
+    """A service's refusal as the API's 422, field names as the API calls them."""
+    fields = {}
+    for name, messages in error.fields.items():
+        name = RENAMED.get(name, name)
+        if name.startswith("votes_"):
+            name = "votes." + name.removeprefix("votes_")
+        fields.setdefault(name, []).extend(messages)
+    return ApiError(422, error.message, fields)
+
+
+def submit(service, body, **kwargs):
+    """Call the submit service with the body as the web form would; 201 new, 200 a retry."""
+    signed_in_observer(caller())
+    data = body.model_dump()
+    data["uuid"] = str(data.pop("client_uuid"))
+    try:
+        report, created = service(data, actor=caller(), **kwargs)
+    except DomainError as error:
+        raise refused(error) from error
+    return present.report(report), 201 if created else 200
+
+
+def _submission(rule, name, summary, body, response):
+    """Declare one POST of a report kind."""
+
+    def view(body):
+        return submit(getattr(services, name), body)
+
+    view.__name__ = name
+    view.__doc__ = summary
+    return operation(bp, rule, "POST", summary=summary, tag="reports", body=body,
+                     response=response, status=201, errors=SUBMIT_ERRORS,
+                     requires="reports.submit",
+                     extra_responses={200: response},
+                     description=summary + " A retry with the same client_uuid answers 200 "
+                                           "with the stored report.")(view)
+
+
+_submission("/checkins", "submit_check_in", "Check in at the station.", schemas.CheckInIn,
+            schemas.CheckIn)
+_submission("/checklists", "submit_checklist", "Answer one phase of the checklist.",
+            schemas.ChecklistIn, schemas.Checklist)
+_submission("/turnout", "submit_turnout", "Send a turnout figure.", schemas.TurnoutIn,
+            schemas.Turnout)
+_submission("/incidents", "submit_incident", "Report an incident (evidence follows).",
+            schemas.IncidentIn, schemas.Incident)
+_submission("/protocols", "submit_protocol", "Copy a contest's protocol.", schemas.ProtocolIn,
+            schemas.Protocol)
+
+
+@operation(bp, "/incidents/<int:incident_id>/evidence", "POST", summary="Attach evidence",
+           tag="reports", multipart={"file": "A photo, video or PDF (the field may repeat)."},
+           response=schemas.EvidenceAdded, status=201, extra_responses={200: schemas.EvidenceAdded},
+           errors=(403, 404, 413, 422), requires="reports.submit")
+def incident_evidence(incident_id: int):
+    """Attach photos, videos or PDFs to one's own incident: 201 when a file was added, 200
+    when every file was attached already (a retry)."""
+    from observe.reports.queries import own_report
+
+    report = own_report(signed_in_observer(caller()), incident_id)
+    if report is None or report.kind != "incident":
+        raise ApiError(404)
+    uploads = request.files.getlist("file")
+    if not uploads:
+        raise ApiError(422, fields={"file": [_("Attach a file.")]})
+    for upload in uploads:
+        upload.stream.seek(0, 2)
+        too_large = upload.stream.tell() > max_bytes()
+        upload.stream.seek(0)
+        if too_large:
+            raise ApiError(413)
+    try:
+        added = services.add_evidence(report, [(u.stream, u.filename or "") for u in uploads],
+                                      actor=caller())
+    except DomainError as error:
+        raise refused(error) from error
+    db.session.refresh(report, ["evidence"])  # the list as stored, the new files included
+    items = [present.evidence(e, report.election.timezone) for e in report.evidence]
+    return schemas.EvidenceAdded(items=items), 201 if added else 200
