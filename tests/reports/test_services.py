@@ -105,10 +105,15 @@ def test_incident_fields_are_checked(polling_day):
 
 
 def test_evidence_type_is_checked_from_the_content(app, polling_day):
-    with pytest.raises(DomainError, match="not a photo, a video or a PDF"):
+    with pytest.raises(DomainError, match=r"does not match its name \(.jpg\)"):
         services.submit_incident(incident_data(polling_day.own.station),
                                  actor=polling_day.own.user,
                                  uploads=[upload(b"MZ\x90\x00 windows exe", "photo.jpg")])
+    db.session.rollback()
+    with pytest.raises(DomainError, match="Upload a file of one of these types"):
+        services.submit_incident(incident_data(polling_day.own.station),
+                                 actor=polling_day.own.user,
+                                 uploads=[upload(b"MZ\x90\x00 windows exe", "setup.exe")])
     db.session.rollback()
     app.config["EVIDENCE_MAX_MB"] = 1
     try:
