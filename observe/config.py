@@ -100,6 +100,15 @@ class Config:
     ASSOCIATION_EMAIL = os.environ.get("ASSOCIATION_EMAIL", "info@example.org")
     ASSOCIATION_CHAIR = os.environ.get("ASSOCIATION_CHAIR", "Серикбаева Айгуль Маратовна")
 
+    # Polling-day reports: the largest evidence file, and how long "X is on it" shows on a report.
+    EVIDENCE_MAX_MB = int(os.environ.get("EVIDENCE_MAX_MB", "20"))
+    REPORT_LOCK_MINUTES = int(os.environ.get("REPORT_LOCK_MINUTES", "10"))
+    # Elections still in planning take reports for practice runs everywhere but production,
+    # unless this says otherwise.
+    if "REPORTS_ALLOW_PLANNING" in os.environ:
+        REPORTS_ALLOW_PLANNING = os.environ["REPORTS_ALLOW_PLANNING"] not in ("", "0", "false",
+                                                                               "no")
+
     # Behind a reverse proxy, trust this many X-Forwarded-* hops (0 when serving directly).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
     FORCE_HTTPS = False
