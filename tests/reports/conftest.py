@@ -93,3 +93,16 @@ def protocol_data(station, contest, **overrides) -> dict:
                 ballots_cancelled=300, ballots_in_box=650, ballots_invalid=50, votes=votes)
     data.update(overrides)
     return data
+
+
+@pytest.fixture(autouse=True)
+def english_pages(client):
+    """These tests read the pages' English texts; the interface defaults to Russian.
+
+    Picked as with ?lang=en before signing in, so each sign-in keeps it.
+    """
+    from observe.i18n import PICKED_KEY
+
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+        session[PICKED_KEY] = True

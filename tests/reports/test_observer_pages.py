@@ -83,7 +83,7 @@ def test_checklist_answers_are_stored_with_the_version(observer_client, polling_
     url = f"/reports/stations/{polling_day.own.station.id}/checklist/count"
     assert "counted aloud, one by one" in page(observer_client, url + "?lang=en")
     assert "дауыстап, бір-бірлеп" in page(observer_client, url + "?lang=kk")
-    response = observer_client.post(url, data={
+    response = observer_client.post(url + "?lang=en", data={
         "uuid": str(uuid.uuid4()), "q_counted_aloud": "no", "q_protocol_posted": "yes",
         "q_count_remarks": "Counted in silence"}, follow_redirects=True)
     assert "Received at" in response.get_data(as_text=True)

@@ -18,7 +18,9 @@ from tests.reports.conftest import incident_data, new_id
 
 
 def signed_in(app, user):
+    """A client of its own for the user, reading English pages (picked before signing in)."""
     client = app.test_client()
+    client.get("/login?lang=en")
     response = client.post("/login", data={"email": user.email, "password": TEST_PASSWORD})
     assert response.status_code == 302
     return client
