@@ -81,10 +81,9 @@ def register_blueprints(app: Flask) -> None:
     from observe.users import bp as users_bp
 
     for blueprint in (main_bp, auth_bp, users_bp, branches_bp, audit_bp, mail_bp, observers_bp,
-                      training_bp, elections_bp, assignments_bp, reports_bp):
+                      training_bp, elections_bp, assignments_bp, reports_bp, briefings_bp,
+                      api_bp):
         app.register_blueprint(blueprint)
-    app.register_blueprint(briefings_bp)
-    app.register_blueprint(api_bp)
 
 
 def register_cli(app: Flask) -> None:
