@@ -11,12 +11,12 @@ from sqlalchemy import select
 from observe.briefings.models import Briefing
 from observe.extensions import db
 from observe.reports.models import Incident
-from tests.briefings.conftest import add_report, local
+from tests.briefings.conftest import add_report, briefing_day, local  # noqa: F401 (fixture)
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_foundation import sign_in
 
 
-def test_hq_builds_and_publishes_a_briefing(page: Page, console_errors, briefing_day,
+def test_hq_builds_and_publishes_a_briefing(page: Page, console_errors, briefing_day,  # noqa: F811
                                             make_user):
     hq = make_user("hq", full_name="Dana HQ")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -60,7 +60,7 @@ def test_hq_builds_and_publishes_a_briefing(page: Page, console_errors, briefing
 
 
 def test_the_dashboard_updates_itself_after_a_new_incident(page: Page, console_errors,
-                                                           briefing_day, make_user):
+                                                           briefing_day, make_user):  # noqa: F811
     hq = make_user("hq")
     sign_in(page, hq)
     page.clock.install()
