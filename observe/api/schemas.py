@@ -6,6 +6,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 from uuid import UUID
 
+from flask_babel import gettext as _
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from observe.api.pagination import CURSOR_PATTERN
@@ -19,18 +20,18 @@ def _storable(value: str) -> str:
     # PostgreSQL refuses NUL in text, and lone surrogates cannot be encoded: refuse both here
     # rather than fail in the database.
     if "\x00" in value:
-        raise ValueError("must not contain the NUL character")
+        raise ValueError(_("must not contain the NUL character"))
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as error:
-        raise ValueError("must be valid Unicode text") from error
+        raise ValueError(_("must be valid Unicode text")) from error
     return value
 
 
 def _plausible(value: datetime) -> datetime:
     # A time far outside any election cannot be stored in UTC (year 1 minus an offset).
     if not 2000 <= value.year <= 2999:
-        raise ValueError("must be a time between the years 2000 and 2999")
+        raise ValueError(_("must be a time between the years 2000 and 2999"))
     return value
 
 

@@ -147,64 +147,74 @@ def definition_errors(definition) -> list[str]:
     """
     errors: list[str] = []
     if not isinstance(definition, dict):
-        return ["The definition must be a JSON object."]
+        return [str(_l("The definition must be a JSON object."))]
     code = definition.get("code")
     if not isinstance(code, str) or not code.strip() or len(code) > 64:
-        errors.append("code: a text of 1 to 64 characters is required.")
+        errors.append(_at("code", _l("a text of 1 to 64 characters is required.")))
     if not _texts_ok(definition.get("title")):
-        errors.append("title: texts by language (ru, kk, en) are required.")
+        errors.append(_at("title", _l("texts by language (ru, kk, en) are required.")))
     phases = definition.get("phases")
     if not isinstance(phases, dict) or not phases:
-        errors.append("phases: an object of phases with their questions is required.")
+        errors.append(_at("phases", _l("an object of phases with their questions is required.")))
         return errors
     seen: set[str] = set()
     for phase, questions in phases.items():
         if phase not in PHASES:
-            errors.append(f"phases.{phase}: unknown phase (use {', '.join(PHASES)}).")
+            errors.append(_at(f"phases.{phase}", _l("unknown phase (use %(phases)s).",
+                                                     phases=", ".join(PHASES))))
             continue
         if not isinstance(questions, list) or not questions:
-            errors.append(f"phases.{phase}: a list of questions is required.")
+            errors.append(_at(f"phases.{phase}", _l("a list of questions is required.")))
             continue
         for number, question in enumerate(questions, 1):
-            errors.extend(f"phases.{phase}[{number}]: {text}"
+            errors.extend(_at(f"phases.{phase}[{number}]", text)
                           for text in _question_errors(question, seen))
     return errors
 
 
+def _at(path: str, message) -> str:
+    """A schema problem with where it is: the JSON path stays as written, the reason translated."""
+    return f"{path}: {message}"
+
+
 def _question_errors(question, seen: set[str]) -> list[str]:
     if not isinstance(question, dict):
-        return ["a question must be an object."]
+        return [str(_l("a question must be an object."))]
     errors = []
     qid = question.get("id")
     if not isinstance(qid, str) or not qid.strip() or len(qid) > 64:
-        errors.append("id: a text of 1 to 64 characters is required.")
+        errors.append(_at("id", _l("a text of 1 to 64 characters is required.")))
     elif qid in seen:
-        errors.append(f"id: {qid!r} is used twice.")
+        errors.append(_at("id", _l("%(id)s is used twice.", id=repr(qid))))
     else:
         seen.add(qid)
     kind = question.get("type")
     if kind not in QUESTION_TYPES:
-        errors.append(f"type: one of {', '.join(QUESTION_TYPES)} is required.")
+        errors.append(_at("type", _l("one of %(types)s is required.",
+                                     types=", ".join(QUESTION_TYPES))))
     if not _texts_ok(question.get("text")):
-        errors.append("text: texts by language (ru, kk, en) are required.")
+        errors.append(_at("text", _l("texts by language (ru, kk, en) are required.")))
     if kind == "choice":
         choices = question.get("choices")
         if not isinstance(choices, list) or len(choices) < 2 or not all(
                 isinstance(c, dict) and isinstance(c.get("value"), str) and _texts_ok(c.get("text"))
                 for c in choices):
-            errors.append("choices: at least two {value, text} choices are required.")
+            errors.append(_at("choices", _l("at least two {value, text} choices are required.")))
     condition = question.get("problem_if")
     if condition is not None:
         if not isinstance(condition, dict) or len(condition) != 1 \
                 or next(iter(condition)) not in ("equals", "in", "below", "above"):
-            errors.append("problem_if: one of equals, in, below or above is required.")
+            errors.append(_at("problem_if",
+                              _l("one of equals, in, below or above is required.")))
         elif next(iter(condition)) in ("below", "above") and (
                 kind != "number" or not isinstance(next(iter(condition.values())), int | float)):
-            errors.append("problem_if: below and above need a number question and a number.")
+            errors.append(_at("problem_if",
+                              _l("below and above need a number question and a number.")))
         elif "in" in condition and not isinstance(condition["in"], list):
-            errors.append("problem_if: in needs a list of values.")
+            errors.append(_at("problem_if", _l("in needs a list of values.")))
     if question.get("severity", "medium") not in SEVERITIES:
-        errors.append(f"severity: one of {', '.join(SEVERITIES)}.")
+        errors.append(_at("severity", _l("one of %(severities)s.",
+                                         severities=", ".join(SEVERITIES))))
     return errors
 
 
