@@ -6,10 +6,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from observe.assignments.models import Assignment
-from observe.assignments.queries import shift_order, station_order
-from observe.assignments.rules import ACTIVE, ROLES, SHIFTS, STATUSES
+from observe.assignments.queries import branch_names, roster_statement
+from observe.assignments.rules import ROLES, SHIFTS, STATUSES
 from observe.audit.services import record
-from observe.branches.models import Branch
 from observe.branches.regions import region_name
 from observe.elections.models import PollingStation
 from observe.extensions import db
@@ -20,26 +19,17 @@ BATCH = 2000
 
 
 def _statement(election_id: int, branch_id: int | None, region: str | None):
-    """queries.roster() as plain columns (no ORM objects, no lazy loads), for streaming: the
-    same active assignments in the same order."""
-    stmt = (select(PollingStation.region, PollingStation.district, PollingStation.number,
-                   PollingStation.address, Observer.full_name, Observer.phone, Assignment.role,
-                   Assignment.shift, Assignment.status, Assignment.branch_id)
-            .select_from(Assignment)
-            .join(PollingStation, PollingStation.id == Assignment.station_id)
-            .join(Observer, Observer.id == Assignment.observer_id)
-            .where(Assignment.election_id == election_id, Assignment.status.in_(ACTIVE)))
-    if branch_id is not None:
-        stmt = stmt.where(Assignment.branch_id == branch_id)
-    if region:
-        stmt = stmt.where(PollingStation.region == region)
-    return stmt.order_by(PollingStation.region, PollingStation.district, *station_order(),
-                         shift_order(), Observer.full_name)
+    """The roster as plain columns (no ORM objects, no lazy loads), for streaming."""
+    return roster_statement(
+        election_id, PollingStation.region, PollingStation.district, PollingStation.number,
+        PollingStation.address, Observer.full_name, Observer.phone, Assignment.role,
+        Assignment.shift, Assignment.status, Assignment.branch_id,
+        branch_id=branch_id, region=region)
 
 
 def _rows(statement, personal: bool) -> Iterator[list]:
     """The rows, read in batches while the file is written."""
-    branch_names = dict(db.session.execute(select(Branch.id, Branch.name)).all())
+    names = branch_names()
     roles = {k: str(v) for k, v in ROLES.items()}
     shifts = {k: str(v) for k, v in SHIFTS.items()}
     statuses = {k: str(v) for k, v in STATUSES.items()}
@@ -51,7 +41,7 @@ def _rows(statement, personal: bool) -> Iterator[list]:
         if personal:
             row.append(line.phone or "")
         row += [roles.get(line.role, line.role), shifts.get(line.shift, line.shift),
-                statuses.get(line.status, line.status), branch_names.get(line.branch_id, "")]
+                statuses.get(line.status, line.status), names.get(line.branch_id, "")]
         yield row
 
 

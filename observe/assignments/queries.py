@@ -265,19 +265,27 @@ def branch_names() -> dict[int, str]:
 
 # --- the roster and contacts -------------------------------------------------------------------
 
-def roster(election_id: int, *, branch_id: int | None = None, region: str | None = None
-           ) -> list[Assignment]:
-    """Active assignments of an election by region, district, station and shift."""
-    stmt = (select(Assignment).join(PollingStation, PollingStation.id == Assignment.station_id)
+def roster_statement(election_id: int, *columns, branch_id: int | None = None,
+                     region: str | None = None):
+    """Active assignments of an election by region, district, station and shift, selecting
+    `columns` (the Assignment rows when none are named): the roster page and its export."""
+    stmt = (select(*(columns or (Assignment,))).select_from(Assignment)
+            .join(PollingStation, PollingStation.id == Assignment.station_id)
             .join(Observer, Observer.id == Assignment.observer_id)
             .where(Assignment.election_id == election_id, Assignment.status.in_(ACTIVE)))
     if branch_id is not None:
         stmt = stmt.where(Assignment.branch_id == branch_id)
     if region:
         stmt = stmt.where(PollingStation.region == region)
-    return list(db.session.execute(stmt.order_by(
-        PollingStation.region, PollingStation.district, *station_order(), shift_order(),
-        Observer.full_name)).scalars())
+    return stmt.order_by(PollingStation.region, PollingStation.district, *station_order(),
+                         shift_order(), Observer.full_name)
+
+
+def roster(election_id: int, *, branch_id: int | None = None, region: str | None = None
+           ) -> list[Assignment]:
+    """Active assignments of an election by region, district, station and shift."""
+    return list(db.session.execute(
+        roster_statement(election_id, branch_id=branch_id, region=region)).scalars())
 
 
 def assignments_of(observer: Observer) -> list[Assignment]:
