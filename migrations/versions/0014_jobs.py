@@ -1,0 +1,24 @@
+"""background jobs and polling-day scale
+
+Revision ID: 0014_jobs
+Revises: 0013_fieldops
+Create Date: 2026-12-02 11:30:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0014_jobs'
+down_revision = '0013_fieldops'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
