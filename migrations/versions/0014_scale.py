@@ -1,6 +1,6 @@
-"""background jobs and polling-day scale
+"""polling-day scale: indexes and bulk-load support
 
-Revision ID: 0014_jobs
+Revision ID: 0014_scale
 Revises: 0013_fieldops
 Create Date: 2026-12-02 11:30:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014_jobs'
+revision = '0014_scale'
 down_revision = '0013_fieldops'
 branch_labels = None
 depends_on = None
