@@ -109,6 +109,12 @@ class Config:
         REPORTS_ALLOW_PLANNING = os.environ["REPORTS_ALLOW_PLANNING"] not in ("", "0", "false",
                                                                                "no")
 
+    # Polling-day roll-call: silent after this many hours without a report; the afternoon
+    # shift's arrival time; how often the board refreshes itself (seconds).
+    FIELDOPS_SILENT_HOURS = float(os.environ.get("FIELDOPS_SILENT_HOURS", "3"))
+    FIELDOPS_AFTERNOON_ARRIVAL = os.environ.get("FIELDOPS_AFTERNOON_ARRIVAL", "13:30")
+    FIELDOPS_REFRESH_SECONDS = int(os.environ.get("FIELDOPS_REFRESH_SECONDS", "30"))
+
     # Behind a reverse proxy, trust this many X-Forwarded-* hops (0 when serving directly).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
     FORCE_HTTPS = False

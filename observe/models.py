@@ -7,6 +7,7 @@ from observe.branches.models import Branch
 from observe.briefings.models import Briefing
 from observe.common.uploads import PendingUpload
 from observe.elections.models import Contest, ContestChoice, Election, PollingStation
+from observe.fieldops.models import Broadcast, BroadcastReceipt, CallNote, FieldAlert, SosSignal
 from observe.mail.models import OutboxMessage
 from observe.observers.models import Application, Observer, ObserverNote, StatusChange
 from observe.reports.models import (
@@ -41,4 +42,5 @@ __all__ = ["ApiToken", "Application", "Assignment", "AuditEntry", "Branch", "Con
            "TrainingModule", "TrainingSession", "User",
            "CheckIn", "ChecklistForm", "ChecklistResponse", "Evidence", "Incident",
            "ProtocolCopy", "ProtocolVote", "Report", "ReportEvent", "TurnoutReport",
-           "PendingUpload", "Briefing"]
+           "PendingUpload", "Briefing", "Broadcast", "BroadcastReceipt", "CallNote",
+           "FieldAlert", "SosSignal"]

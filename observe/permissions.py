@@ -70,6 +70,11 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "briefings.view": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
     "briefings.manage": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
     "briefings.publish": frozenset({Role.ADMIN, Role.HQ}),
+    # Polling-day safety: the roll-call board, alerts, SOS handling and calls (coordinators in
+    # their region); broadcasts to observers; observers raise an SOS from their station.
+    "fieldops.roll_call": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
+    "fieldops.broadcast": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
+    "fieldops.sos": frozenset({Role.OBSERVER}),
 }
 
 

@@ -355,6 +355,31 @@ MATRIX += [
     ("POST", "/reports/checklists", "/reports/checklists", CURRICULUM),
     ("GET", "/reports/checklists/<int:form_id>.json", "/reports/checklists/0.json",
      {**CURRICULUM, "admin": 404, "hq": 404}),
+    # Polling-day safety (region scope, SOS and broadcasts: tests/fieldops). Staff pages answer
+    # 200 ({assignment} is in the coordinator's region); unknown ids are 404 before any form.
+    ("GET", "/fieldops/", "/fieldops/", BRANCH_VIEWERS),
+    ("GET", "/fieldops/alerts", "/fieldops/alerts", BRANCH_VIEWERS),
+    ("POST", "/fieldops/alerts/<int:alert_id>/acknowledge", "/fieldops/alerts/0/acknowledge",
+     {**BRANCH_VIEWERS, "admin": 404, "hq": 404, "coordinator": 404}),
+    ("GET", "/fieldops/assignments/<int:assignment_id>", "/fieldops/assignments/{assignment}",
+     BRANCH_VIEWERS),
+    ("POST", "/fieldops/assignments/<int:assignment_id>/calls", "/fieldops/assignments/0/calls",
+     {**BRANCH_VIEWERS, "admin": 404, "hq": 404, "coordinator": 404}),
+    *[(method, f"/fieldops/sos/<int:sos_id>{page}", f"/fieldops/sos/0{page}",
+       {**BRANCH_VIEWERS, "admin": 404, "hq": 404, "coordinator": 404})
+      for method, page in (("GET", ""), ("GET", "/photo"), ("POST", "/acknowledge"),
+                           ("POST", "/resolve"))],
+    ("GET", "/fieldops/broadcasts", "/fieldops/broadcasts", BRANCH_VIEWERS),
+    ("POST", "/fieldops/broadcasts", "/fieldops/broadcasts",
+     {**BRANCH_VIEWERS, "admin": 400, "hq": 400, "coordinator": 400}),
+    # The observer's SOS and messages (the matrix's observer has no record: 403).
+    ("GET", "/fieldops/stations/<int:station_id>/sos", "/fieldops/stations/{station}/sos",
+     OBSERVERS_ONLY),
+    ("POST", "/fieldops/stations/<int:station_id>/sos", "/fieldops/stations/{station}/sos",
+     OBSERVERS_ONLY),
+    ("GET", "/fieldops/sos/mine/<int:sos_id>", "/fieldops/sos/mine/0", OBSERVERS_ONLY),
+    ("POST", "/fieldops/messages/<int:receipt_id>/read", "/fieldops/messages/0/read",
+     OBSERVERS_ONLY),
 ]
 
 CASES = [

@@ -102,7 +102,8 @@
       .then(function (response) {
         var rest = queue().filter(function (other) { return other.uuid !== item.uuid; });
         var next = true;
-        if (response.ok && response.redirected && /\/reports\/mine\/\d+$/.test(response.url)) {
+        // A report's receipt, or an SOS's (fieldops reuses this queue): stored, once.
+        if (response.ok && response.redirected && /\/(reports|fieldops\/sos)\/mine\/\d+$/.test(response.url)) {
           var box = document.getElementById("offline-queue");
           if (box) { box.setAttribute("data-sent", response.url); }
           save(QUEUE_KEY, rest);

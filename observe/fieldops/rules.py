@@ -1,0 +1,168 @@
+"""The roll-call rules: pure functions of (now, one assignment's state, settings).
+
+No database, no clock of their own: the board, the cron sweep and the tests hand in `now`, so a
+fixed clock tests them ("late at 06:31", "silent after N hours", "nothing on a withdrawn
+assignment").
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+
+from observe.assignments.rules import ACTIVE
+
+# Worst first: the board sorts by this order and the badge colours follow it.
+STATES = {
+    "sos": _l("SOS"),
+    "late": _l("Late"),
+    "silent": _l("Silent"),
+    "expected": _l("Expected"),
+    "checked_in": _l("Checked in"),
+    "withdrawn": _l("Withdrawn"),
+}
+STATE_RANK = {state: rank for rank, state in enumerate(STATES)}
+STATE_COLOURS = {"sos": "danger", "late": "warning", "silent": "warning", "expected": "secondary",
+                 "checked_in": "success", "withdrawn": "light"}
+
+ALERT_KINDS = {"late": _l("Late: no check-in"), "silent": _l("Silent: no report")}
+
+SOS_REASONS = {
+    "obstructed": _l("I am being obstructed"),
+    "removed": _l("I am being removed"),
+    "unsafe": _l("I feel unsafe"),
+}
+SOS_STATUSES = {"open": _l("Open"), "acknowledged": _l("Acknowledged"),
+                "resolved": _l("Resolved")}
+
+# The shifts that open the station (as on the observer's assignment page).
+OPENING_SHIFTS = ("full_day", "morning")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """When a station counts as late or silent (from config; see `settings_from_config`)."""
+
+    arrive_before: timedelta = timedelta(minutes=30)  # before polls open: 06:30 for 07:00
+    afternoon_arrival: time = time(13, 30)  # the afternoon shift takes over at 14:00
+    silent_after: timedelta = timedelta(hours=3)
+    # The count runs past the close: stations stay watched this long after it.
+    watch_after_close: timedelta = timedelta(hours=6)
+
+
+@dataclass(frozen=True)
+class AssignmentState:
+    """What the rules need to know about one assignment on one day."""
+
+    status: str
+    shift: str
+    day: date  # the local date being watched (the polling day, or today for a practice run)
+    zone: ZoneInfo
+    polls_open: time
+    polls_close: time
+    checked_in_at: datetime | None = None
+    last_report_at: datetime | None = None
+    open_sos: bool = False
+
+
+def settings_from_config(config) -> Settings:
+    """Settings from the app's config (FIELDOPS_* keys, README), defaults where unset."""
+    hours, minutes = (int(part) for part in
+                      str(config.get("FIELDOPS_AFTERNOON_ARRIVAL", "13:30")).split(":"))
+    return Settings(
+        arrive_before=timedelta(minutes=int(config.get("FIELDOPS_ARRIVE_BEFORE_MINUTES", 30))),
+        afternoon_arrival=time(hours, minutes),
+        silent_after=timedelta(hours=float(config.get("FIELDOPS_SILENT_HOURS", 3))),
+        watch_after_close=timedelta(hours=float(config.get("FIELDOPS_WATCH_AFTER_CLOSE_HOURS",
+                                                           6))))
+
+
+def _local(state: AssignmentState, clock: time) -> datetime:
+    return datetime.combine(state.day, clock, tzinfo=state.zone).astimezone(UTC)
+
+
+def arrival_at(state: AssignmentState, settings: Settings) -> datetime:
+    """When the observer is due at the station (UTC): 06:30 for a 07:00 opening by default."""
+    if state.shift in OPENING_SHIFTS:
+        return _local(state, state.polls_open) - settings.arrive_before
+    return _local(state, settings.afternoon_arrival)
+
+
+def watch_ends_at(state: AssignmentState, settings: Settings) -> datetime:
+    """When the day's watch ends (after the count): no alerts are raised later."""
+    return _local(state, state.polls_close) + settings.watch_after_close
+
+
+def _watched(now: datetime, state: AssignmentState, settings: Settings) -> bool:
+    return state.status in ACTIVE and now <= watch_ends_at(state, settings)
+
+
+def is_late(now: datetime, state: AssignmentState, settings: Settings) -> bool:
+    """No check-in by the arrival time (06:30 is on time, 06:31 is late)."""
+    return (_watched(now, state, settings) and state.checked_in_at is None
+            and now > arrival_at(state, settings))
+
+
+def is_silent(now: datetime, state: AssignmentState, settings: Settings) -> bool:
+    """Checked in, but no report (a check-in counts) for `silent_after` or longer."""
+    if not _watched(now, state, settings) or state.checked_in_at is None:
+        return False
+    last = max(t for t in (state.checked_in_at, state.last_report_at) if t is not None)
+    return now - last >= settings.silent_after
+
+
+def roll_call_state(now: datetime, state: AssignmentState, settings: Settings) -> str:
+    """The one state the board shows: withdrawn, sos, late, silent, checked_in or expected."""
+    if state.status not in ACTIVE:
+        return "withdrawn"
+    if state.open_sos:
+        return "sos"
+    if is_late(now, state, settings):
+        return "late"
+    if is_silent(now, state, settings):
+        return "silent"
+    return "checked_in" if state.checked_in_at is not None else "expected"
+
+
+def alerts_due(now: datetime, state: AssignmentState, settings: Settings) -> set[str]:
+    """The alert kinds this assignment has earned by now (the caller raises each once)."""
+    due = set()
+    if is_late(now, state, settings):
+        due.add("late")
+    if is_silent(now, state, settings):
+        due.add("silent")
+    return due
+
+
+def watched_day(election, now: datetime, practice: bool) -> date | None:
+    """The local date watched for an election: its polling day; today for a practice run in
+    planning (reports are accepted then too); None when there is nothing to watch."""
+    if election.status == "polling_day":
+        return election.polling_day
+    if election.status == "planning" and practice:
+        return now.astimezone(election_zone(election)).date()
+    return None
+
+
+def election_zone(election) -> ZoneInfo:
+    """The election's time zone (Asia/Almaty when the stored name is unknown)."""
+    try:
+        return ZoneInfo(election.timezone or "Asia/Almaty")
+    except (ValueError, KeyError):
+        return ZoneInfo("Asia/Almaty")
+
+
+def sort_key(column: str):
+    """The board's sort keys by column name (unknown names sort by state)."""
+    keys = {
+        "state": lambda row: (STATE_RANK[row.state], row.number_key),
+        "station": lambda row: row.number_key,
+        "district": lambda row: (row.district, row.number_key),
+        "observer": lambda row: (row.observer_name.casefold(), row.number_key),
+        "checked_in": lambda row: (row.checked_in_at is None,
+                                   row.checked_in_at or datetime.max.replace(tzinfo=UTC)),
+        "last_report": lambda row: (row.last_report_at is None,
+                                    row.last_report_at or datetime.min.replace(tzinfo=UTC)),
+    }
+    return keys.get(column, keys["state"])

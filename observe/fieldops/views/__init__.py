@@ -1,0 +1,1 @@
+"""Field-operations pages: staff (board, alerts, SOS, calls), broadcasts, observers."""

@@ -1,0 +1,76 @@
+"""The observer's side: the SOS from a station (queued offline like a report, sent once by its
+UUID) and its receipt ("seen by ... at ..."), and dismissing a broadcast."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from observe.common.forms import service_errors
+from observe.fieldops import bp, queries, services
+from observe.fieldops.forms import ActionForm, SosForm
+from observe.fieldops.rules import SOS_REASONS, SOS_STATUSES
+from observe.main.template_helpers import local_datetime
+from observe.permissions import requires, signed_in_observer
+from observe.reports.queries import reporting_assignment
+
+# The SOS page asks the phone for its location; the app's policy forbids it elsewhere.
+LOCATION_ALLOWED = {"permissions_policy": {"geolocation": "(self)", "camera": "()",
+                                           "microphone": "()"}}
+
+
+def allow_location(view):
+    """Let this page ask for the phone's location."""
+    view.talisman_view_options = LOCATION_ALLOWED
+    return view
+
+
+@bp.route("/stations/<int:station_id>/sos", methods=["GET", "POST"])
+@allow_location
+@requires("fieldops.sos")
+def raise_sos(station_id: int):
+    observer = signed_in_observer(current_user)
+    assignment = reporting_assignment(observer, station_id)
+    if assignment is None:
+        abort(404)
+    form = SosForm()
+    if form.validate_on_submit():
+        photo = form.photo.data
+        with service_errors(form) as outcome:
+            signal, created = services.submit_sos(dict(
+                uuid=form.uuid.data, station_id=station_id, reason=form.reason.data,
+                note=form.note.data, latitude=form.latitude.data,
+                longitude=form.longitude.data, accuracy=form.accuracy.data),
+                actor=current_user._get_current_object(),
+                photo=(photo.stream, photo.filename) if photo and photo.filename else None,
+                link_for=lambda s: url_for("fieldops.sos", sos_id=s.id, _external=True))
+        if outcome.ok:
+            if created:
+                flash(_("SOS sent at %(time)s. Your coordinator and HQ have it.",
+                        time=local_datetime(signal.raised_at, "time")), "success")
+            else:
+                flash(_("This SOS was already received at %(time)s: it is stored once.",
+                        time=local_datetime(signal.raised_at, "time")), "info")
+            return redirect(url_for("fieldops.own_sos", sos_id=signal.id))
+    return render_template("fieldops/raise_sos.html", form=form, assignment=assignment)
+
+
+@bp.get("/sos/mine/<int:sos_id>")
+@requires("fieldops.sos")
+def own_sos(sos_id: int):
+    signal = queries.own_sos_signal(signed_in_observer(current_user), sos_id)
+    if signal is None:
+        abort(404)
+    return render_template("fieldops/own_sos.html", signal=signal, sos_reasons=SOS_REASONS,
+                           sos_statuses=SOS_STATUSES)
+
+
+@bp.post("/messages/<int:receipt_id>/read")
+@requires("fieldops.sos")
+def read_message(receipt_id: int):
+    observer = signed_in_observer(current_user)
+    receipt = queries.own_receipt(observer, receipt_id)
+    if receipt is None:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        services.mark_read(receipt)
+    return redirect(url_for("reports.hub"))
