@@ -72,6 +72,8 @@ def register_blueprints(app: Flask) -> None:
     from observe.auth import bp as auth_bp
     from observe.branches import bp as branches_bp
     from observe.briefings import bp as briefings_bp
+    from observe.complaints import bp as complaints_bp
+    from observe.complaints.privacy import bp as privacy_bp
     from observe.elections import bp as elections_bp
     from observe.fieldops import bp as fieldops_bp
     from observe.mail import bp as mail_bp
@@ -84,12 +86,14 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, auth_bp, users_bp, branches_bp, audit_bp, mail_bp, observers_bp,
                       training_bp, elections_bp, assignments_bp, reports_bp, briefings_bp,
                       fieldops_bp,
+                      complaints_bp, privacy_bp,
                       api_bp):
         app.register_blueprint(blueprint)
 
 
 def register_cli(app: Flask) -> None:
     from observe.auth.cli import users_cli
+    from observe.complaints.cli import complaints_cli, privacy_cli
     from observe.demo import seed_demo_command
     from observe.fieldops.cli import fieldops_cli
     from observe.mail.cli import mail_cli
@@ -98,6 +102,8 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(complaints_cli)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(fieldops_cli)
     app.cli.add_command(seed_scale_command)
 

@@ -6,6 +6,8 @@ from observe.auth.models import ApiToken, OneTimeLink, User
 from observe.branches.models import Branch
 from observe.briefings.models import Briefing
 from observe.common.uploads import PendingUpload
+from observe.complaints.models import Complaint, ComplaintIncident
+from observe.complaints.privacy.models import Erasure, RetentionPolicy
 from observe.elections.models import Contest, ContestChoice, Election, PollingStation
 from observe.fieldops.models import Broadcast, BroadcastReceipt, CallNote, FieldAlert, SosSignal
 from observe.mail.models import OutboxMessage
@@ -35,7 +37,8 @@ from observe.training.models import (
     TrainingSession,
 )
 
-__all__ = ["ApiToken", "Application", "Assignment", "AuditEntry", "Branch", "Contest",
+__all__ = ["Complaint", "ComplaintIncident", "Erasure", "RetentionPolicy",
+           "ApiToken", "Application", "Assignment", "AuditEntry", "Branch", "Contest",
            "ContestChoice", "Election", "PollingStation", "CalendarFeed", "ModuleMaterial",
            "Observer", "ObserverNote", "OneTimeLink", "OutboxMessage", "QuizAttempt", "QuizOption",
            "QuizQuestion", "Registration", "SessionInvitation", "Speaker", "StatusChange",

@@ -70,6 +70,13 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "briefings.view": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
     "briefings.manage": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
     "briefings.publish": frozenset({Role.ADMIN, Role.HQ}),
+    # Complaints: HQ is the legal team (no separate role, so no new accounts or menus);
+    # coordinators read those of their region.
+    "complaints.view": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
+    "complaints.manage": frozenset({Role.ADMIN, Role.HQ}),
+    # Erasure of personal data and the log of personal-data downloads.
+    "privacy.manage": frozenset({Role.ADMIN}),
+    "privacy.own": frozenset({Role.OBSERVER}),
     # Polling-day safety: the roll-call board, alerts, SOS handling and calls (coordinators in
     # their region); broadcasts to observers; observers raise an SOS from their station.
     "fieldops.roll_call": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),

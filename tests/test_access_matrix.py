@@ -382,6 +382,31 @@ MATRIX += [
      OBSERVERS_ONLY),
 ]
 
+# Complaints: HQ and admins act, coordinators read their region (scope: tests/complaints);
+# personal data: admins; an observer's own data needs an observer record (403 here).
+COMPLAINT_404 = {**BRANCH_VIEWERS, "admin": 404, "hq": 404, "coordinator": 404}
+COMPLAINT_MANAGE_404 = {**CURRICULUM, "admin": 404, "hq": 404}
+MATRIX += [
+    ("GET", "/complaints/", "/complaints/", BRANCH_VIEWERS),
+    ("GET", "/complaints/new", "/complaints/new", CURRICULUM),
+    ("POST", "/complaints/new", "/complaints/new", CURRICULUM),
+    ("GET", "/complaints/<int:complaint_id>", "/complaints/0", COMPLAINT_404),
+    ("GET", "/complaints/<int:complaint_id>/complaint.<any(pdf, docx):fmt>",
+     "/complaints/0/complaint.pdf", COMPLAINT_404),
+    *[(method, f"/complaints/<int:complaint_id>/{page}", f"/complaints/0/{page}",
+       COMPLAINT_MANAGE_404)
+      for method, page in (("POST", "details"), ("POST", "file"), ("POST", "answer"),
+                           ("POST", "appeal"), ("GET", "document"), ("POST", "document"),
+                           ("POST", "redraft"))],
+    ("GET", "/privacy/", "/privacy/", ADMIN_ONLY),
+    ("POST", "/privacy/elections/<int:election_id>/policy",
+     "/privacy/elections/{election}/policy", {**ADMIN_ONLY, "admin": 302}),
+    ("GET", "/privacy/mine", "/privacy/mine", OBSERVERS_ONLY),
+    ("GET", "/privacy/mine.<any(json, pdf):fmt>", "/privacy/mine.json", OBSERVERS_ONLY),
+    ("GET", "/privacy/mine/withdraw", "/privacy/mine/withdraw", OBSERVERS_ONLY),
+    ("POST", "/privacy/mine/withdraw", "/privacy/mine/withdraw", OBSERVERS_ONLY),
+]
+
 CASES = [
     pytest.param(method, path, role, expected[role], id=f"{method} {path} {role}")
     for method, _rule, path, expected in MATRIX
