@@ -12,6 +12,7 @@ from observe.branches.models import Branch
 from observe.briefings.demo import seed_briefing
 from observe.common.transaction import transactional
 from observe.elections.demo import seed_election
+from observe.fieldops.demo import seed_fieldops
 from observe.extensions import db
 from observe.observers.demo import seed_observers
 from observe.reports.demo import seed_reports
@@ -87,6 +88,7 @@ def seed_demo(password: str) -> None:
     db.session.flush()
     seed_reports()
     seed_briefing()
+    seed_fieldops()
 
 
 @click.command("seed-demo")
