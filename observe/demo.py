@@ -11,6 +11,7 @@ from observe.branches import services as branch_services
 from observe.branches.models import Branch
 from observe.briefings.demo import seed_briefing
 from observe.common.transaction import transactional
+from observe.complaints.demo import seed_complaints
 from observe.elections.demo import seed_election
 from observe.fieldops.demo import seed_fieldops
 from observe.extensions import db
@@ -88,6 +89,7 @@ def seed_demo(password: str) -> None:
     db.session.flush()
     seed_reports()
     seed_briefing()
+    seed_complaints()
     seed_fieldops()
 
 

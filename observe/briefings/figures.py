@@ -10,6 +10,7 @@ from sqlalchemy import select
 from observe.branches.regions import REGIONS
 from observe.briefings import queries
 from observe.briefings.queries import NOT_COUNTED, REJECTED, UNVERIFIED, VERIFIED, Scope
+from observe.complaints.queries import complaint_numbers
 from observe.extensions import db
 from observe.reports.models import ChecklistForm
 from observe.reports.rules import CATEGORIES, PHASES, SEVERITIES, TURNOUT_HOURS, phase_questions
@@ -138,6 +139,9 @@ def briefing_figures(scope: Scope, election) -> dict:
         "serious": _serious(queries.serious_incidents(scope, limit=10, verified_only=True)),
         "protocols": queries.protocol_summary(scope),
         "timeline": queries.incidents_by_hour(scope, queries.utc_offset_hours(election)),
+        # Complaints filed, answered and upheld (fully or partly), from the complaints feature.
+        "complaints": complaint_numbers(scope.election_id, region=scope.region or None,
+                                        district=scope.district or None, cutoff=scope.cutoff),
     }
 
 

@@ -49,12 +49,14 @@ def open_complaint(incidents: list, *, body: str, body_name: str = "", language:
                           station_id=station.id if station else None, body=body,
                           body_name=body_name.strip()[:200], language=language,
                           status="draft", created_by_id=getattr(actor, "id", None),
-                          appeal_of=appeal_of)
+                          appeal_of_id=appeal_of.id if appeal_of else None)
+    db.session.add(complaint)
     complaint.links = [ComplaintIncident(incident=i) for i in incidents]
     complaint.document_text = draft_text(incidents, first.election, station or first.station,
                                          language)
-    db.session.add(complaint)
     db.session.flush()
+    if appeal_of is not None:
+        db.session.refresh(appeal_of, ["appeals"])
     record("complaint.open", complaint, actor=actor,
            summary=", ".join(i.reference for i in incidents),
            after=snapshot(complaint, Complaint.AUDITED_FIELDS)

@@ -151,3 +151,15 @@ def test_documents_in_kazakh_pdf_and_docx(world):
     assert "сообщает о нарушениях" in complaint.document_text
     assert "ЖАЛОБА" in " ".join(p.extract_text() for p in
                                 PdfReader(io.BytesIO(complaint_pdf(complaint))).pages)
+
+
+def test_briefing_figures_carry_the_complaint_numbers(world):
+    from observe.briefings.figures import briefing_figures
+    from observe.briefings.queries import Scope
+
+    _closed(world, "precinct", outcome="upheld")
+    db.session.commit()
+    figures = briefing_figures(Scope(world.day.election.id), world.day.election)
+    assert figures["complaints"] == {"filed": 1, "answered": 1, "upheld": 1, "partly": 0}
+    regional = briefing_figures(Scope(world.day.election.id, region="almaty"), world.day.election)
+    assert regional["complaints"]["filed"] == 0
