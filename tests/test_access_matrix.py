@@ -310,7 +310,7 @@ MATRIX += [
     ("GET", "/api/v1/elections", "/api/v1/elections", {**API_ALL, "observer": 403}),
     ("GET", "/api/v1/stations", "/api/v1/stations?election_id={election}", API_STAFF),
     ("GET", "/api/v1/assignments", "/api/v1/assignments", API_OBSERVERS),
-    ("GET", "/api/v1/forms", "/api/v1/forms", API_ALL),
+    ("GET", "/api/v1/forms", "/api/v1/forms", {**API_ALL, "observer": 403}),
     ("GET", "/api/v1/incident-categories", "/api/v1/incident-categories", API_ALL),
     # Polling-day submissions: staff may not; the matrix's observer (no record) sends an
     # invalid body (422 before 403). Retries, scope and bad input: tests/api/test_submissions.py
@@ -342,6 +342,8 @@ MATRIX += [
     ("POST", "/reports/mine/<int:report_id>/evidence", "/reports/mine/0/evidence",
      OBSERVERS_ONLY),
     ("GET", "/reports/evidence/<int:evidence_id>", "/reports/evidence/0",
+     {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN}),
+    ("GET", "/reports/evidence/<int:evidence_id>/thumbnail", "/reports/evidence/0/thumbnail",
      {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN}),
     # Polling-day reports: triage (region scope is tested in tests/reports/test_triage.py)
     ("GET", "/reports/triage", "/reports/triage", BRANCH_VIEWERS),

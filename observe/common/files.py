@@ -1,7 +1,7 @@
 """Uploaded files, one way in: type sniffed from the content, size limit, SHA-256, random name.
 
-Training materials, spreadsheets waiting for an import's confirmation and (next) incident evidence
-are stored through `store`. A file whose content is not what its name says (a PNG named .xlsx, an
+Training materials, spreadsheets waiting for an import's confirmation and incident evidence are
+stored through `store`. A file whose content is not what its name says (a PNG named .xlsx, an
 HTML page named .pdf) is refused, as is one past the size limit. Files live in
 UPLOAD_FOLDER/<area>/ under a random name with the extension of their real type, readable by the
 app's user only. Nothing is kept in the session: the caller keeps the StoredFile's fields in its
@@ -21,6 +21,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from observe.common.errors import DomainError
+from observe.common.transaction import after_rollback
 
 # A name's extension -> the kind of file it claims to be.
 EXTENSIONS = {
@@ -190,10 +191,13 @@ def open(stored: StoredFile) -> BinaryIO:  # noqa: A001  files.open(stored), lik
 
 def remove(stored: StoredFile) -> None:
     """Delete the stored file and anything kept beside it (`<name>.*`); best effort."""
-    target = path(stored)
-    for extra in target.parent.glob(target.name + ".*"):
+    _unlink(path(stored))
+
+
+def _unlink(stored_path: Path) -> None:
+    for extra in stored_path.parent.glob(stored_path.name + ".*"):
         extra.unlink(missing_ok=True)
-    target.unlink(missing_ok=True)
+    stored_path.unlink(missing_ok=True)
 
 
 def _chunks(upload) -> Iterator[bytes]:
@@ -248,6 +252,8 @@ def store(upload, *, kinds, max_bytes: int | None = None, area: str = "files",
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    # A refusal later in the same transaction leaves no row pointing at the file: remove it then.
+    after_rollback(_unlink, target / name)
     return StoredFile(area=area, name=name, kind=kind, size=size, sha256=digest.hexdigest(),
                       filename=original or name)
 

@@ -1,7 +1,8 @@
 """One transaction boundary: a request or a CLI command commits once at its end, or rolls back.
 
 Services only flush. Views and commands never call commit() or rollback() themselves; work that
-must wait for the commit (mail, later background jobs) is queued with `after_commit`.
+must wait for the commit (mail, later background jobs) is queued with `after_commit`; undoing
+what a rolled-back transaction left outside the database (a stored file) with `after_rollback`.
 """
 
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from observe.extensions import db
 
 _QUEUE_KEY = "observe_after_commit"
+_UNDO_KEY = "observe_after_rollback"
 
 
 class TransactionalFlask(Flask):
@@ -59,8 +61,18 @@ def after_commit(func: Callable, *args) -> None:
     db.session().info.setdefault(_QUEUE_KEY, []).append((func, args))
 
 
+def after_rollback(func: Callable, *args) -> None:
+    """Run func(*args) if the current transaction rolls back; forget it once it commits.
+
+    For work done outside the database inside a transaction, such as a stored upload that no
+    row will point to once the transaction is undone.
+    """
+    db.session().info.setdefault(_UNDO_KEY, []).append((func, args))
+
+
 @event.listens_for(Session, "after_commit")
 def _run_queued(session: Session) -> None:
+    session.info.pop(_UNDO_KEY, None)
     queued = session.info.pop(_QUEUE_KEY, [])
     for func, args in queued:
         func(*args)
@@ -70,3 +82,5 @@ def _run_queued(session: Session) -> None:
 def _drop_queued(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the outermost transaction: nothing will commit
         session.info.pop(_QUEUE_KEY, None)
+        for func, args in session.info.pop(_UNDO_KEY, []):
+            func(*args)

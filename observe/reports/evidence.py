@@ -1,7 +1,8 @@
 """Evidence files, stored through the shared files module (`observe/common/files.py`): type
 sniffed from the content, size limited, SHA-256, random storage name.
 
-Everything the reports feature does with files goes through `store_upload` and `evidence_path`.
+Everything the reports feature does with files goes through `store_upload`, `evidence_path` and
+`thumbnail_path`.
 """
 
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from pathlib import Path
 from flask import current_app
 
 from observe.common import files
+from observe.common.thumbnails import thumbnail_of
 
 AREA = "evidence"
 DEFAULT_MAX_MB = 20
@@ -44,3 +46,8 @@ def store_upload(stream, filename: str = "") -> StoredFile:
 def evidence_path(storage_name: str) -> Path:
     """Where a stored evidence file is on disk."""
     return files.path_of(AREA, storage_name)
+
+
+def thumbnail_path(storage_name: str) -> Path | None:
+    """A small preview of a stored photo (made on first use); None if it can't be read as one."""
+    return thumbnail_of(evidence_path(storage_name))

@@ -14,7 +14,7 @@ from observe.i18n import localized
 from observe.main.template_helpers import local_datetime
 from observe.permissions import requires, signed_in_observer
 from observe.reports import bp, services
-from observe.reports.evidence import evidence_path
+from observe.reports.evidence import evidence_path, thumbnail_path
 from observe.reports.forms import (
     CheckInForm,
     EvidenceForm,
@@ -265,3 +265,17 @@ def evidence_file(evidence_id: int):
     return send_file(evidence_path(item.storage_name), mimetype=item.content_type,
                      download_name=item.original_name or item.storage_name,
                      as_attachment=item.kind == "pdf")
+
+
+@bp.get("/evidence/<int:evidence_id>/thumbnail")
+@requires()
+def evidence_thumbnail(evidence_id: int):
+    item = visible_evidence(current_user, evidence_id)
+    if item is None or item.kind != "photo":
+        abort(404)
+    preview = thumbnail_path(item.storage_name)
+    if preview is None:
+        return redirect(url_for("static", filename="img/no-preview.svg"))
+    response = send_file(preview, mimetype="image/jpeg", max_age=86400)
+    response.cache_control.private = True
+    return response
