@@ -1,0 +1,134 @@
+"""Weight and first paint of the observer's polling-day pages on a throttled phone connection:
+`python bench/report_pages.py [--runs 5]`.
+
+Serves the demo data (a temporary SQLite database, migrated and seeded) from a local server,
+signs in as observer1@example.org in Debian's Chromium (390 px phone viewport) and loads each
+report page with the browser cache disabled, as on a first visit, under each network profile:
+none, Chrome DevTools' "Fast 3G" (562.5 ms latency, 1.44 Mbit/s down) and "Slow 3G" (2 s latency,
+400 kbit/s down). Prints, per page and profile: bytes transferred (compressed, headers included),
+first contentful paint from navigation start (median of the runs) and from the first byte of the
+HTML (what the page's own weight and blocking files cost, the network's round trips aside).
+"""
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from werkzeug.serving import make_server  # noqa: E402
+
+from observe import create_app  # noqa: E402
+from observe.config import TestingConfig  # noqa: E402
+
+PASSWORD = "bench-password-2026"
+PROFILES = {
+    "none": None,
+    "Fast 3G": {"latency": 562.5, "downloadThroughput": 180_000, "uploadThroughput": 84_375},
+    "Slow 3G": {"latency": 2000, "downloadThroughput": 50_000, "uploadThroughput": 50_000},
+}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def serve(folder: Path) -> tuple[str, object]:
+    from flask_migrate import upgrade
+
+    from observe.demo import seed_demo
+    from observe.extensions import db
+
+    config = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
+    config.update(SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'bench.sqlite3'}",
+                  UPLOAD_FOLDER=str(folder / "uploads"), WTF_CSRF_ENABLED=True)
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+        seed_demo(PASSWORD)
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}", app
+
+
+def report_paths(app) -> list[str]:
+    from sqlalchemy import select
+
+    from observe.assignments.models import Assignment
+    from observe.auth.models import User
+    from observe.elections.models import Contest
+    from observe.extensions import db
+    from observe.observers.models import Observer
+
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "observer1@example.org"))
+        observer = db.session.scalar(select(Observer).where(Observer.user_id == user.id))
+        assignment = db.session.scalars(select(Assignment).where(
+            Assignment.observer_id == observer.id)).first()
+        station = assignment.station_id
+        contest = db.session.scalars(select(Contest.id).where(
+            Contest.election_id == assignment.election_id)).first()
+    return ["/reports/", f"/reports/stations/{station}/check-in",
+            f"/reports/stations/{station}/checklist/opening",
+            f"/reports/stations/{station}/turnout", f"/reports/stations/{station}/incident",
+            f"/reports/stations/{station}/protocol/{contest}", "/reports/mine"]
+
+
+def measure(page, cdp, url: str) -> tuple[int, float, float]:
+    received = []
+    handler = lambda event: received.append(event["encodedDataLength"])  # noqa: E731
+    cdp.on("Network.loadingFinished", handler)
+    page.goto(url, wait_until="load")
+    timing = page.evaluate("""() => new Promise(resolve => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        new PerformanceObserver(list => {
+            const paint = list.getEntriesByName('first-contentful-paint')[0];
+            if (paint) resolve([paint.startTime, nav.responseStart]);
+        }).observe({type: 'paint', buffered: true});
+    })""")
+    page.wait_for_load_state("networkidle")
+    cdp.remove_listener("Network.loadingFinished", handler)
+    first_paint, first_byte = timing
+    return sum(received), first_paint, first_paint - first_byte
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        base, app = serve(Path(folder))
+        paths = ["/login"] + report_paths(app)
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                             args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=base, viewport={"width": 390, "height": 844},
+                                      is_mobile=True, has_touch=True, device_scale_factor=2)
+        page = context.new_page()
+        page.goto("/login?lang=ru")
+        page.fill("input[name=email]", "observer1@example.org")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form input[type=submit][name=submit]")
+        page.wait_for_url(lambda url: "/login" not in url)
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        print(f"{'page':<42} {'profile':<8} {'KB':>6} {'paint ms':>9} {'after 1st byte':>15}")
+        for path in paths:
+            for name, profile in PROFILES.items():
+                cdp.send("Network.emulateNetworkConditions",
+                         {"offline": False, **(profile or {"latency": 0,
+                                                          "downloadThroughput": -1,
+                                                          "uploadThroughput": -1})})
+                runs = [measure(page, cdp, path) for _ in range(args.runs)]
+                size = runs[-1][0]
+                paint = statistics.median(r[1] for r in runs)
+                after = statistics.median(r[2] for r in runs)
+                print(f"{path:<42} {name:<8} {size / 1024:6.1f} {paint:9.0f} {after:15.0f}")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
