@@ -1,9 +1,11 @@
 """What the phone needs to build its forms: checklist definitions and incident categories."""
 
 from observe.api import bp, schemas
+from observe.api.auth import caller
+from observe.api.elections import callers_elections
 from observe.api.pagination import page_of_list
 from observe.api.registry import operation
-from observe.reports.queries import checklist_versions
+from observe.reports.queries import checklist_versions_of
 from observe.reports.rules import CATEGORIES, CATEGORY_LABELS
 from observe.reports.services import current_checklist
 
@@ -11,13 +13,14 @@ from observe.reports.services import current_checklist
 @operation(bp, "/forms", summary="Checklist definitions", tag="reports",
            query=schemas.PageQuery, response=schemas.Page[schemas.ChecklistForm])
 def forms(query):
-    """Every version of the checklist definitions, newest first; `current` marks the one
-    observers answer now (send its id as form_id with the answers)."""
+    """The checklist versions of the caller's elections, newest first: the one answered now
+    (`current`: send its id as form_id with the answers) and any older one their stored
+    answers were given to, each with the elections it serves."""
     current = current_checklist()
     rows = [schemas.ChecklistForm(id=form.id, code=form.code, version=form.version,
                                   title=form.title or "", current=form.id == current.id,
-                                  definition=form.definition)
-            for form in checklist_versions()]
+                                  election_ids=election_ids, definition=form.definition)
+            for form, election_ids in checklist_versions_of(callers_elections(caller()))]
     items, cursor = page_of_list(rows, query.cursor, query.limit)
     return schemas.Page[schemas.ChecklistForm](items=items, next=cursor)
 

@@ -18,16 +18,23 @@ def elections(query):
     """Staff: every election, with the stations they may see. Observers: the elections they
     are assigned in."""
     user = caller()
+    elections = callers_elections(user)
     if can(user, "elections.view"):
         counts = station_counts(user)
-        rows = [present.election(e, counts.get(e.id, 0)) for e in elections_newest_first()]
-    elif can(user, "assignments.own"):
-        seen = dict.fromkeys(a.election for a in assignments_of(signed_in_observer(user)))
-        rows = [present.election(e) for e in seen]
+        rows = [present.election(e, counts.get(e.id, 0)) for e in elections]
     else:
-        raise ApiError(403)
+        rows = [present.election(e) for e in elections]
     items, cursor = page_of_list(rows, query.cursor, query.limit)
     return schemas.Page[schemas.Election](items=items, next=cursor)
+
+
+def callers_elections(user) -> list[Election]:
+    """Staff: every election, newest first. Observers: those they are assigned in."""
+    if can(user, "elections.view"):
+        return elections_newest_first()
+    if can(user, "assignments.own"):
+        return list(dict.fromkeys(a.election for a in assignments_of(signed_in_observer(user))))
+    raise ApiError(403)
 
 
 @operation(bp, "/stations", summary="Polling stations of an election", tag="elections",

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
 from observe.api.errors import ApiError
+from observe.api.messages import message
 
 # Every operation: the document is built from this list.
 OPERATIONS: list["Operation"] = []
@@ -49,7 +50,7 @@ def validation_fields(error: ValidationError) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for item in error.errors(include_url=False):
         name = ".".join(str(part) for part in item["loc"]) or "_"
-        fields.setdefault(name, []).append(item["msg"])
+        fields.setdefault(name, []).append(message(item))
     return fields
 
 

@@ -171,6 +171,8 @@ class ChecklistForm(BaseModel):
     version: int
     title: str
     current: bool = Field(description="The version observers answer now.")
+    election_ids: list[int] = Field(description="The caller's elections that answer this "
+                                                "version now or whose stored answers gave it.")
     definition: dict[str, Any]
 
 

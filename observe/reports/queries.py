@@ -106,6 +106,7 @@ class QueueFilters:
     severity: str = ""
     status: str = ""
     kind: str = ""
+    phase: str = ""  # a checklist phase: only checklists of it
     since: datetime | None = None
     until: datetime | None = None
 
@@ -113,9 +114,10 @@ class QueueFilters:
 SEVERITY_ORDER = case(SEVERITY_RANK, value=Report.severity, else_=0)
 
 
-def triage_queue(user, filters: QueueFilters, limit: int = 300) -> list[Report]:
-    """Incidents, and checklists or protocols flagged as a problem, in the user's region:
-    most severe first, then newest."""
+def triage_statement(user, filters: QueueFilters):
+    """The triage queue as a select(): incidents, and checklists or protocols flagged as a
+    problem, in the user's region, most severe first, then newest. Pages and counts are taken
+    from it, so a number on the dashboard and the list behind it agree."""
     # The incident table itself, not the Incident mapper: joining a subclass mapper to its
     # base's query would alias it.
     incident = Incident.__table__
@@ -141,12 +143,15 @@ def triage_queue(user, filters: QueueFilters, limit: int = 300) -> list[Report]:
         stmt = stmt.where(Report.status == filters.status)
     if filters.kind:
         stmt = stmt.where(Report.kind == filters.kind)
+    if filters.phase:
+        checklist = ChecklistResponse.__table__
+        stmt = stmt.where(Report.id.in_(select(checklist.c.id).where(
+            checklist.c.phase == filters.phase)))
     if filters.since:
         stmt = stmt.where(Report.received_at >= filters.since)
     if filters.until:
         stmt = stmt.where(Report.received_at <= filters.until)
-    stmt = stmt.order_by(SEVERITY_ORDER.desc(), Report.received_at.desc(), Report.id.desc())
-    return list(db.session.scalars(stmt.limit(limit)))
+    return stmt.order_by(SEVERITY_ORDER.desc(), Report.received_at.desc(), Report.id.desc())
 
 
 def report_in_scope(user, report_id: int) -> Report | None:
@@ -177,6 +182,29 @@ def visible_evidence(user, evidence_id: int) -> Evidence | None:
         return item if report_in_scope(user, item.report_id) is not None else None
     observer = observer_of(user)
     return item if observer is not None and item.report.observer_id == observer.id else None
+
+
+def checklist_versions_of(elections: list) -> list[tuple]:
+    """(version, ids of the given elections that answer it) for those elections: the current
+    version for each one not closed, and every version their stored answers were given to."""
+    from observe.reports.models import ChecklistForm, ChecklistResponse
+    from observe.reports.services import current_checklist
+
+    if not elections:
+        return []
+    by_form: dict[int, set[int]] = {}
+    open_ids = {e.id for e in elections if e.status != "closed"}
+    if open_ids:
+        by_form[current_checklist().id] = set(open_ids)
+    answered = db.session.execute(
+        select(ChecklistResponse.form_id, ChecklistResponse.election_id).distinct().where(
+            ChecklistResponse.election_id.in_([e.id for e in elections])))
+    for form_id, election_id in answered:
+        by_form.setdefault(form_id, set()).add(election_id)
+    forms = db.session.scalars(select(ChecklistForm).where(ChecklistForm.id.in_(by_form))
+                               .order_by(ChecklistForm.created_at.desc(),
+                                         ChecklistForm.id.desc()))
+    return [(form, sorted(by_form[form.id])) for form in forms]
 
 
 def checklist_versions() -> list:

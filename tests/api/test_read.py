@@ -1,6 +1,7 @@
 """GET /me, /elections, /stations, /assignments, /forms, /incident-categories for each role."""
 
 import json
+import uuid
 
 from flask_babel import force_locale
 
@@ -96,19 +97,44 @@ def test_assignments_are_for_observers_only(api):
     assert api("observer").get("/assignments").status_code == 403
 
 
-def test_forms_give_the_checklist_versions_and_mark_the_current(api, polling_day):
+def test_forms_give_the_checklist_versions_of_the_callers_elections(api, polling_day,
+                                                                    make_election,
+                                                                    make_certified):
     from observe.reports.services import ensure_default_checklist, upload_checklist_definition
 
     first = ensure_default_checklist()
     definition = dict(first.definition)
     db.session.commit()
-    (form,) = api(polling_day.own.user).get("/forms").json["items"]
+    observer = api(polling_day.own.user)
+    (form,) = observer.get("/forms").json["items"]
     assert form["current"] is True and form["version"] == 1
+    assert form["election_ids"] == [polling_day.election.id]
     assert set(form["definition"]["phases"]) >= {"opening", "count"}
+    answered = observer.post("/checklists", json={
+        "client_uuid": str(uuid.uuid4()), "station_id": polling_day.own.station.id,
+        "form_id": form["id"], "phase": "opening",
+        "answers": {"boxes_shown_empty_sealed": "yes"}})
+    assert answered.status_code == 201, answered.json
+
+    # A new version: answered from now on; the old one stays listed for the answers it holds.
     upload_checklist_definition(json.dumps(definition), actor=None)
     db.session.commit()
-    items = api(polling_day.own.user).get("/forms").json["items"]
-    assert [(f["version"], f["current"]) for f in items] == [(2, True), (1, False)]
+    items = observer.get("/forms").json["items"]
+    assert [(f["version"], f["current"], f["election_ids"]) for f in items] == [
+        (2, True, [polling_day.election.id]), (1, False, [polling_day.election.id])]
+
+    # A closed election answers no version any more; staff see every election's versions.
+    later = make_election(name="Maslikhat by-election")
+    items = api("hq").get("/forms").json["items"]
+    assert items[0]["election_ids"] == sorted([polling_day.election.id, later.id])
+    polling_day.election.status = "closed"
+    db.session.commit()
+    items = observer.get("/forms").json["items"]
+    assert [(f["version"], f["election_ids"]) for f in items] == [
+        (1, [polling_day.election.id])]
+    # An observer of no election has no form to fill.
+    unassigned = make_certified(polling_day.own.branch)
+    assert api(unassigned.user).get("/forms").json["items"] == []
 
 
 def test_incident_categories_speak_the_callers_language(api, make_user):
