@@ -6,7 +6,7 @@ from datetime import UTC
 from observe.api import bp, present, schemas
 from observe.api.auth import caller, require
 from observe.api.errors import ApiError
-from observe.api.pagination import decode_cursor, encode_cursor, page_of_list
+from observe.api.pagination import page_of_list, page_of_statement
 from observe.api.registry import operation, valid_body
 from observe.api.reports import refused
 from observe.common.errors import DomainError
@@ -22,21 +22,18 @@ def _utc(value):
 def incidents(query):
     """Coordinators: their region's incidents; HQ: all; most severe first, then newest, as the
     triage queue. Observers: their own, newest first."""
-    from observe.reports.queries import QueueFilters, own_reports, triage_queue
+    from observe.reports.queries import QueueFilters, own_reports, triage_statement
 
     user = caller()
     if can(user, "reports.triage"):
-        offset = decode_cursor(query.cursor)
         filters = QueueFilters(
             election_id=query.election_id, region=query.region or "",
             district=query.district or "", station=query.station or "",
             category=query.category or "", severity=query.severity or "",
             status=query.status or "", kind="incident", since=_utc(query.since),
             until=_utc(query.until))
-        rows = triage_queue(user, filters, limit=offset + query.limit + 1)
-        items = rows[offset:offset + query.limit]
-        cursor = encode_cursor(offset + query.limit) if len(rows) > offset + query.limit \
-            else None
+        items, cursor = page_of_statement(triage_statement(user, filters), query.cursor,
+                                          query.limit)
         return schemas.Page[schemas.Incident](items=[present.incident(r) for r in items],
                                               next=cursor)
     require("reports.submit")

@@ -146,6 +146,7 @@ class QueueFilterForm(FlaskForm):
     severity = SelectField(_l("Severity"), validators=[Optional()], validate_choice=False)
     status = SelectField(_l("Status"), validators=[Optional()], validate_choice=False)
     kind = SelectField(_l("Kind"), validators=[Optional()], validate_choice=False)
+    phase = SelectField(_l("Checklist phase"), validators=[Optional()], validate_choice=False)
     since = StringField(_l("Received from"), validators=[Optional()])
     until = StringField(_l("Received until"), validators=[Optional()])
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from observe.branches.regions import region_name
 from observe.common.db import utcnow
 from observe.common.forms import service_errors
+from observe.common.pagination import paginate
 from observe.common.timezones import parse_local
 from observe.common.urls import parse_id
 from observe.extensions import db
@@ -21,11 +22,12 @@ from observe.reports.queries import (
     checklist_versions,
     queue_choices,
     report_in_scope,
-    triage_queue,
+    triage_statement,
 )
 from observe.reports.rules import (
     CATEGORY_LABELS,
     KIND_LABELS,
+    PHASE_LABELS,
     SEVERITY_LABELS,
     STATUS_LABELS,
     phase_questions,
@@ -44,6 +46,7 @@ def _filter_form(choices: dict) -> QueueFilterForm:
     form.status.choices = everything + [(k, str(v)) for k, v in STATUS_LABELS.items()]
     form.kind.choices = everything + [(k, str(KIND_LABELS[k]))
                                       for k in ("incident", "checklist", "protocol")]
+    form.phase.choices = everything + [(k, str(v)) for k, v in PHASE_LABELS.items()]
     return form
 
 
@@ -57,10 +60,10 @@ def queue():
         election_id=parse_id(args.get("election_id")), region=args.get("region", ""),
         district=args.get("district", ""), station=args.get("station", "").strip(),
         category=args.get("category", ""), severity=args.get("severity", ""),
-        status=args.get("status", ""), kind=args.get("kind", ""),
+        status=args.get("status", ""), kind=args.get("kind", ""), phase=args.get("phase", ""),
         since=parse_local(args.get("since", "")), until=parse_local(args.get("until", "")))
     return render_template("reports/queue.html", form=form,
-                           items=triage_queue(current_user, filters),
+                           page=paginate(triage_statement(current_user, filters)),
                            region_name=region_name, now_utc=utcnow(), **vocabulary())
 
 
