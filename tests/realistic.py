@@ -183,6 +183,7 @@ class _Builder:
         self.election = self._elections()
         self._training()
         self._assignments()
+        self._reports()
         self._mail_and_links()
         self._audit()
         db.session.flush()
@@ -673,6 +674,77 @@ class _Builder:
                 self.log("assignment.certification_override", "assignment", assignment_id,
                          actor=actor, when=row["created_at"], summary=row["override_reason"])
         self.counts["assignments"] = len(rows)
+        self.assignment_rows = rows
+
+    # -- polling-day reports ------------------------------------------------------------------
+
+    def _reports(self) -> None:
+        """A morning of polling day as the stationary observers sent it: check-ins, opening
+        checklists (some signalling a problem), turnout, incidents in every status, severity
+        and category, enough for the triage queue to run to several pages in both regions."""
+        from observe.reports.models import (
+            CheckIn,
+            ChecklistResponse,
+            Incident,
+            Report,
+            ReportEvent,
+            TurnoutReport,
+        )
+        from observe.reports.rules import CATEGORIES, SEVERITIES
+        from observe.reports.services import ensure_default_checklist
+
+        form = ensure_default_checklist()
+        report_table = Report.__table__
+        action_of = {"verified": "verify", "rejected": "reject", "escalated": "escalate",
+                     "resolved": "resolve"}
+        statuses = ["received"] * 4 + ["verified"] * 3 + ["rejected", "escalated", "resolved"]
+        present = [row for row in self.assignment_rows
+                   if row["status"] == "confirmed" and row["role"] == "stationary"]
+        base, details, events = [], [], []
+        for number, row in enumerate(present):
+            when = self.ago(hours=6) + timedelta(minutes=number % 50)
+            common = dict(election_id=row["election_id"], station_id=row["station_id"],
+                          observer_id=row["observer_id"], occurred_at=when, received_at=when,
+                          updated_at=when, status_reason="", severity="", flagged=False)
+            base.append(dict(common, kind="check_in", uuid=str(uuid.uuid4()), status="received"))
+            details.append((CheckIn, {"latitude": None, "longitude": None, "accuracy_m": None}))
+            flagged = number % 3 == 0
+            answers = {"boxes_shown_empty_sealed": "no" if flagged else "yes",
+                       "video_working": "yes"}
+            base.append(dict(common, kind="checklist", uuid=str(uuid.uuid4()), status="received",
+                             flagged=flagged, severity="critical" if flagged else ""))
+            details.append((ChecklistResponse, {
+                "form_id": form.id, "form_version": form.version, "phase": "opening",
+                "answers": answers,
+                "problems": ["boxes_shown_empty_sealed"] if flagged else []}))
+            base.append(dict(common, kind="turnout", uuid=str(uuid.uuid4()), status="received"))
+            details.append((TurnoutReport, {"hour": 10, "voters": 40 + number % 90}))
+            for extra in range(2 + number % 3):
+                status = statuses[(number + extra) % len(statuses)]
+                base.append(dict(common, kind="incident", uuid=str(uuid.uuid4()), status=status,
+                                 severity=SEVERITIES[(number + extra) % len(SEVERITIES)],
+                                 status_reason="Not confirmed by a second observer"
+                                 if status == "rejected" else ""))
+                details.append((Incident, {
+                    "category": CATEGORIES[(number * 3 + extra) % len(CATEGORIES)],
+                    "description": f"Seen at the station at {when:%H:%M}: voters brought by bus",
+                    "people_involved": "", "complaint_filed": number % 4 == 0,
+                    "complaint_number": f"{number}-K" if number % 4 == 0 else ""}))
+        ids = list(db.session.scalars(
+            insert(report_table).returning(report_table.c.id, sort_by_parameter_order=True),
+            base))
+        by_model: dict = {}
+        for report_id, row, (model, fields) in zip(ids, base, details, strict=True):
+            by_model.setdefault(model, []).append(dict(fields, id=report_id))
+            if row["kind"] == "incident" and row["status"] != "received":
+                events.append(dict(report_id=report_id, kind=action_of[row["status"]],
+                                   text=row["status_reason"], actor_id=self.staff["hq"].id,
+                                   created_at=row["received_at"] + timedelta(minutes=20)))
+        for model, rows in by_model.items():
+            _insert_plain(model.__table__, rows)
+        _insert_plain(ReportEvent, events)
+        self.counts["reports"] = len(ids)
+        self.counts["incidents"] = len(by_model[Incident])
 
     # -- mail, links and tokens --------------------------------------------------------------
 

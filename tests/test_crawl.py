@@ -8,6 +8,7 @@ what a GET page itself does.
 """
 
 import os
+import re
 import time
 import traceback
 from collections import Counter
@@ -406,3 +407,42 @@ def test_crawl_as_every_role_finds_no_server_error(app, client, realistic, role)
     assert len(result.visited) > 20
     if not role.startswith("observer"):
         assert any("page=" in url for url in result.visited), "no pagination link was followed"
+
+
+def test_the_triage_queue_pages_through_a_busy_morning(realistic, client):
+    """Hundreds of reports: the queue runs to several pages, each region's coordinator sees
+    their own only, and the count on the page is the number of rows behind it."""
+    from observe.reports.models import Incident, Report
+
+    assert realistic.counts["incidents"] >= 200
+    for account, region in (("coordinator", "karaganda"), ("coordinator_almaty", "almaty"),
+                            ("hq", None)):
+        client.post("/logout")
+        response = client.post("/login", data={"email": realistic.accounts[account].email,
+                                               "password": TEST_PASSWORD})
+        assert response.status_code == 302
+        expected = select(func.count()).select_from(Report).join(
+            PollingStation, PollingStation.id == Report.station_id).where(
+            (Report.kind == "incident") | Report.flagged)
+        if region:
+            expected = expected.where(PollingStation.region == region)
+        total = db.session.scalar(expected)
+        first = client.get("/reports/triage").get_data(as_text=True)
+        assert f'data-total="{total}"' in first
+        pages = -(-total // 50)
+        assert pages >= 2, (account, total)
+        seen = set()
+        for number in range(1, pages + 1):
+            html = client.get(f"/reports/triage?page={number}").get_data(as_text=True)
+            ids = re.findall(r'/reports/triage/(\d+)"', html)
+            assert len(ids) == (50 if number < pages else total - 50 * (pages - 1))
+            seen.update(ids)
+        assert len(seen) == total  # no row on two pages, none missing
+        incidents = client.get("/reports/triage?kind=incident&severity=critical&page=2")
+        assert incidents.status_code == 200
+        critical = db.session.scalar(
+            select(func.count()).select_from(Incident).join(
+                PollingStation, PollingStation.id == Incident.station_id).where(
+                Incident.severity == "critical",
+                *([PollingStation.region == region] if region else [])))
+        assert f'data-total="{critical}"' in incidents.get_data(as_text=True)
