@@ -81,10 +81,13 @@ def register_blueprints(app: Flask) -> None:
     from observe.observers import bp as observers_bp
     from observe.reports import bp as reports_bp
     from observe.training import bp as training_bp
+    from observe.updates import bp as updates_bp
+    from observe.updates import public_bp as updates_public_bp
     from observe.users import bp as users_bp
 
     for blueprint in (main_bp, auth_bp, users_bp, branches_bp, audit_bp, mail_bp, observers_bp,
                       training_bp, elections_bp, assignments_bp, reports_bp, briefings_bp,
+                      updates_bp, updates_public_bp,
                       fieldops_bp,
                       complaints_bp, privacy_bp,
                       api_bp):

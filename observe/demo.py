@@ -18,6 +18,7 @@ from observe.extensions import db
 from observe.observers.demo import seed_observers
 from observe.reports.demo import seed_reports
 from observe.training.demo import seed_training
+from observe.updates.demo import seed_updates
 
 # Written as a Kazakh association writes them: names and places in Russian or Kazakh.
 DEMO_BRANCHES = [
@@ -89,6 +90,7 @@ def seed_demo(password: str) -> None:
     db.session.flush()
     seed_reports()
     seed_briefing()
+    seed_updates()
     seed_complaints()
     seed_fieldops()
 

@@ -36,6 +36,7 @@ from observe.training.models import (
     TrainingModule,
     TrainingSession,
 )
+from observe.updates.models import Post, PostMedia, PostVersion
 
 __all__ = ["Complaint", "ComplaintIncident", "Erasure", "RetentionPolicy",
            "ApiToken", "Application", "Assignment", "AuditEntry", "Branch", "Contest",
@@ -46,4 +47,4 @@ __all__ = ["Complaint", "ComplaintIncident", "Erasure", "RetentionPolicy",
            "CheckIn", "ChecklistForm", "ChecklistResponse", "Evidence", "Incident",
            "ProtocolCopy", "ProtocolVote", "Report", "ReportEvent", "TurnoutReport",
            "PendingUpload", "Briefing", "Broadcast", "BroadcastReceipt", "CallNote",
-           "FieldAlert", "SosSignal"]
+           "FieldAlert", "SosSignal", "Post", "PostMedia", "PostVersion"]

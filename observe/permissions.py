@@ -70,6 +70,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "briefings.view": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
     "briefings.manage": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
     "briefings.publish": frozenset({Role.ADMIN, Role.HQ}),
+    # Public updates: coordinators submit posts of their region; HQ edits, approves, publishes.
+    "updates.submit": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
+    "updates.publish": frozenset({Role.ADMIN, Role.HQ}),
     # Complaints: HQ is the legal team (no separate role, so no new accounts or menus);
     # coordinators read those of their region.
     "complaints.view": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),

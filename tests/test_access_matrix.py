@@ -409,6 +409,63 @@ MATRIX += [
     ("POST", "/privacy/mine/withdraw", "/privacy/mine/withdraw", OBSERVERS_ONLY),
 ]
 
+# Updates: the public pages answer everyone alike (a signed-in visitor is anonymous there);
+# staff pages for coordinators and HQ, HQ's steps for HQ (scope: tests/updates).
+UPDATES_HQ = {"anonymous": LOGIN, "admin": 404, "hq": 404, "coordinator": 403, "observer": 403}
+UPDATES_STAFF_404 = {**BRANCH_VIEWERS, "admin": 404, "hq": 404, "coordinator": 404}
+MATRIX += [
+    ("GET", "/updates", "/updates", PUBLIC),
+    ("GET", "/updates", "/updates?region=nowhere", dict.fromkeys(ROLES, 404)),
+    ("GET", "/updates/live", "/updates/live", PUBLIC),
+    ("GET", "/updates/<int:post_id>", "/updates/0", dict.fromkeys(ROLES, 404)),
+    ("GET", "/updates/briefings/<int:briefing_id>", "/updates/briefings/0",
+     dict.fromkeys(ROLES, 404)),
+    ("GET", "/updates.atom", "/updates.atom", PUBLIC),
+    ("GET", "/updates/regions/<region>.atom", "/updates/regions/karaganda.atom", PUBLIC),
+    ("GET", "/updates/media/<int:media_id>", "/updates/media/0", dict.fromkeys(ROLES, 404)),
+    ("GET", "/updates/posts/", "/updates/posts/", BRANCH_VIEWERS),
+    ("GET", "/updates/posts/new", "/updates/posts/new", BRANCH_VIEWERS),
+    ("POST", "/updates/posts/new", "/updates/posts/new", BRANCH_VIEWERS),
+    ("GET", "/updates/posts/<int:post_id>", "/updates/posts/0", UPDATES_STAFF_404),
+    ("GET", "/updates/posts/<int:post_id>/edit", "/updates/posts/0/edit", UPDATES_STAFF_404),
+    ("POST", "/updates/posts/<int:post_id>/edit", "/updates/posts/0/edit", UPDATES_STAFF_404),
+    ("POST", "/updates/posts/<int:post_id>/return", "/updates/posts/0/return", UPDATES_HQ),
+    ("POST", "/updates/posts/<int:post_id>/publish", "/updates/posts/0/publish", UPDATES_HQ),
+    ("POST", "/updates/posts/<int:post_id>/<any(approve, withdraw, pin, unpin):step>",
+     "/updates/posts/0/approve", UPDATES_HQ),
+    ("POST", "/updates/posts/<int:post_id>/media/<int:media_id>/remove",
+     "/updates/posts/0/media/0/remove", UPDATES_STAFF_404),
+    ("GET", "/updates/posts/<int:post_id>/media/<int:media_id>", "/updates/posts/0/media/0",
+     UPDATES_STAFF_404),
+    ("POST", "/updates/posts/<int:post_id>/evidence", "/updates/posts/0/evidence",
+     UPDATES_STAFF_404),
+]
+
+# Complaints: HQ and admins act, coordinators read their region (scope: tests/complaints);
+# personal data: admins; an observer's own data needs an observer record (403 here).
+COMPLAINT_404 = {**BRANCH_VIEWERS, "admin": 404, "hq": 404, "coordinator": 404}
+COMPLAINT_MANAGE_404 = {**CURRICULUM, "admin": 404, "hq": 404}
+MATRIX += [
+    ("GET", "/complaints/", "/complaints/", BRANCH_VIEWERS),
+    ("GET", "/complaints/new", "/complaints/new", CURRICULUM),
+    ("POST", "/complaints/new", "/complaints/new", CURRICULUM),
+    ("GET", "/complaints/<int:complaint_id>", "/complaints/0", COMPLAINT_404),
+    ("GET", "/complaints/<int:complaint_id>/complaint.<any(pdf, docx):fmt>",
+     "/complaints/0/complaint.pdf", COMPLAINT_404),
+    *[(method, f"/complaints/<int:complaint_id>/{page}", f"/complaints/0/{page}",
+       COMPLAINT_MANAGE_404)
+      for method, page in (("POST", "details"), ("POST", "file"), ("POST", "answer"),
+                           ("POST", "appeal"), ("GET", "document"), ("POST", "document"),
+                           ("POST", "redraft"))],
+    ("GET", "/privacy/", "/privacy/", ADMIN_ONLY),
+    ("POST", "/privacy/elections/<int:election_id>/policy",
+     "/privacy/elections/{election}/policy", {**ADMIN_ONLY, "admin": 302}),
+    ("GET", "/privacy/mine", "/privacy/mine", OBSERVERS_ONLY),
+    ("GET", "/privacy/mine.<any(json, pdf):fmt>", "/privacy/mine.json", OBSERVERS_ONLY),
+    ("GET", "/privacy/mine/withdraw", "/privacy/mine/withdraw", OBSERVERS_ONLY),
+    ("POST", "/privacy/mine/withdraw", "/privacy/mine/withdraw", OBSERVERS_ONLY),
+]
+
 CASES = [
     pytest.param(method, path, role, expected[role], id=f"{method} {path} {role}")
     for method, _rule, path, expected in MATRIX

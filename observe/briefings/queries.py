@@ -298,3 +298,25 @@ def briefings_in_scope(user, election_id: int | None = None, limit: int = 200) -
     if election_id:
         stmt = stmt.where(Briefing.election_id == election_id)
     return list(db.session.scalars(stmt.limit(limit)))
+
+
+def published_briefings(region: str | None = None, election_id: int | None = None):
+    """A select() of published briefings only (frozen: text and figures never move again), for
+    the public updates page; readers show their title, narrative, cut-off and headline figures."""
+    from observe.briefings.models import Briefing
+
+    stmt = select(Briefing).where(Briefing.status == "published",
+                                  Briefing.published_at.is_not(None))
+    if region is not None:
+        stmt = stmt.where(Briefing.region == region)
+    if election_id:
+        stmt = stmt.where(Briefing.election_id == election_id)
+    return stmt
+
+
+def published_briefing(briefing_id: int):
+    """One published briefing, or None (a draft or a reviewed one is never public)."""
+    from observe.briefings.models import Briefing
+
+    briefing = db.session.get(Briefing, briefing_id)
+    return briefing if briefing is not None and briefing.status == "published" else None

@@ -244,5 +244,7 @@ class Evidence(db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
     uploaded_at = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    # Set when HQ cleared the photo for the public updates page (faces and plates checked).
+    public_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     report = relationship("Report", back_populates="evidence")
