@@ -23,9 +23,14 @@ BOX = (1600, 1600)
 MAX_PIXELS = 80_000_000
 
 
+def limit_mb(key: str, default_mb: int) -> int:
+    """A size limit in MB: the app's setting, else the environment variable of that name."""
+    return int(current_app.config.get(key) or os.environ.get(key) or default_mb)
+
+
 def store(upload, kinds: dict, limit_mb_key: str, default_mb: int) -> tuple[str, files.StoredFile]:
     """Store one upload of the given kinds; (photo|video, stored file). Raises FileRefused."""
-    limit = int(current_app.config.get(limit_mb_key, default_mb)) * 1024 * 1024
+    limit = limit_mb(limit_mb_key, default_mb) * 1024 * 1024
     stored = files.store(upload, kinds=kinds, max_bytes=limit, area=AREA)
     return kinds[stored.kind], stored
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Boolean, func, literal, select, union_all
+from sqlalchemy.orm import selectinload
 
 from observe.briefings.queries import published_briefing, published_briefings
 from observe.common.db import utcnow
@@ -131,8 +132,10 @@ def timeline(region: str | None = None, election_id: int | None = None, page: in
 
     post_ids = [row.id for row in rows if row.kind == "post"]
     briefing_ids = [row.id for row in rows if row.kind == "briefing"]
-    posts = {p.id: p for p in db.session.scalars(select(Post).where(Post.id.in_(post_ids)))} \
-        if post_ids else {}
+    # Media (and an evidence photo's clearance) in one more query, not one per post.
+    posts = {p.id: p for p in db.session.scalars(
+        select(Post).where(Post.id.in_(post_ids))
+        .options(selectinload(Post.media).joinedload(PostMedia.evidence)))} if post_ids else {}
     briefings = {b.id: b for b in db.session.scalars(
         published_briefings().where(Briefing.id.in_(briefing_ids)))} if briefing_ids else {}
     items = []

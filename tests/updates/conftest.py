@@ -78,3 +78,24 @@ def english(client):
     with client.session_transaction() as session:
         session["lang"] = "en"
         session[PICKED_KEY] = True
+
+
+@pytest.fixture
+def incident_photo(world, app, make_certified):
+    """An incident at the coordinator's station with one photo."""
+    import io
+
+    from observe.reports.models import Incident
+    from observe.reports.services import add_evidence
+
+    observer = make_certified(world.coordinator.branch)
+    incident = Incident(uuid="11111111-2222-3333-4444-555555555555", kind="incident",
+                        election_id=world.election.id, station_id=world.station.id,
+                        observer_id=observer.id, submitted_by_id=observer.user.id,
+                        category="ballot_stuffing", severity="high", description="Bundle.",
+                        status="verified")
+    db.session.add(incident)
+    db.session.flush()
+    [evidence] = add_evidence(incident, [(io.BytesIO(jpeg()), "box.jpg")], actor=observer.user)
+    db.session.commit()
+    return incident, evidence

@@ -140,27 +140,6 @@ def test_photos_and_a_video_file(world, app):
     assert [m.kind for m in post.media] == ["photo", "video"]
 
 
-@pytest.fixture
-def incident_photo(world, app, make_certified):
-    """An incident at the coordinator's station with one photo."""
-    from observe.reports.models import Incident
-    from observe.reports.services import add_evidence
-
-    observer = make_certified(world.coordinator.branch)
-    incident = Incident(uuid="11111111-2222-3333-4444-555555555555", kind="incident",
-                        election_id=world.election.id, station_id=world.station.id,
-                        observer_id=observer.id, submitted_by_id=observer.user.id,
-                        category="ballot_stuffing", severity="high", description="Bundle.",
-                        status="verified")
-    db.session.add(incident)
-    db.session.flush()
-    from tests.updates.conftest import jpeg
-
-    [evidence] = add_evidence(incident, [(io.BytesIO(jpeg()), "box.jpg")], actor=observer.user)
-    db.session.commit()
-    return incident, evidence
-
-
 def test_evidence_is_used_only_after_hq_clears_it(world, incident_photo):
     incident, evidence = incident_photo
     post = services.submit_post(region="karaganda", title="Ballots in box 2",

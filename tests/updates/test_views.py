@@ -116,3 +116,42 @@ def test_staff_menu_and_home_card(client, login, world):
     login(user=world.coordinator)
     home = client.get("/").get_data(as_text=True)
     assert 'href="/updates/posts/"' in home and 'id="home-updates"' in home
+
+
+def test_hq_clears_an_incident_photo_for_a_post(client, login, world, incident_photo):
+    incident, evidence = incident_photo
+    login(user=world.coordinator)
+    response = client.post("/updates/posts/new", data={
+        "region": "karaganda", "title": "Ballots in box 2", "body": "Verified by the branch.",
+        "incident_id": str(incident.id)})
+    post = db.session.scalar(select(Post))
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'data-evidence="{evidence.id}"' in page
+    assert "HQ must clear this photo for the public first." in page
+    client.post(f"/updates/posts/{post.id}/evidence", data={"evidence_id": str(evidence.id),
+                                                            "confirm": "y"})
+    db.session.expire_all()
+    assert post.media == [] and evidence.public_at is None  # a coordinator cannot clear it
+
+    client.post("/logout")
+    client.get("/login?lang=en")
+    login(user=world.hq)
+    page = client.get(f"/updates/posts/{post.id}").get_data(as_text=True)
+    assert "Make public and add to the post" in page and 'name="confirm"' in page
+    refused = client.post(f"/updates/posts/{post.id}/evidence",
+                          data={"evidence_id": str(evidence.id)}, follow_redirects=True)
+    assert "Confirm that no face or number plate can be recognised." in \
+        refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert evidence.public_at is None
+    client.post(f"/updates/posts/{post.id}/evidence", data={"evidence_id": str(evidence.id),
+                                                            "confirm": "y"})
+    db.session.expire_all()
+    assert evidence.public_at is not None and [m.evidence_id for m in post.media] == [evidence.id]
+    # an evidence id of another incident is not found from this post
+    assert client.post(f"/updates/posts/{post.id}/evidence",
+                       data={"evidence_id": "999999", "confirm": "y"}).status_code == 404
+    client.post(f"/updates/posts/{post.id}/approve")
+    client.post(f"/updates/posts/{post.id}/publish", data={"publish_at": ""})
+    media = client.get(f"/updates/media/{post.media[0].id}")
+    assert media.status_code == 200 and media.mimetype == "image/jpeg"
