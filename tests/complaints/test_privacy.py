@@ -163,6 +163,9 @@ def test_withdrawal_needs_confirmation_then_erases(world, client, login):
     db.session.expire_all()
     erasure = db.session.scalar(select(Erasure))
     assert erasure.reason == "withdrawal" and erasure.observer_id == observer.id
+    # The seat is free again for the coordinator; the assignment stays for the statistics.
+    assignment = db.session.get(Assignment, world.day.own.assignment.id)
+    assert assignment.status == "declined" and assignment.decline_reason == "consent withdrawn"
     assert sweep.find(values) == {}
     # Signed out for good: the next page asks for a sign-in.
     assert client.get("/privacy/mine").status_code == 302

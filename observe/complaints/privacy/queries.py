@@ -16,7 +16,7 @@ from observe.extensions import db
 from observe.observers.models import Observer
 
 # Audit actions of downloads that carry personal data (written by their own features).
-DOWNLOAD_ACTIONS = ("observer.export", "assignment.roster_export",
+DOWNLOAD_ACTIONS = ("observer.export", "assignment.roster_export", "assignment.mandate_pdf",
                     "privacy.own_export", "privacy.erase_plan")
 
 

@@ -10,6 +10,9 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
 
+from observe.assignments.models import Assignment
+from observe.assignments.rules import ACTIVE
+from observe.assignments.services import decline_assignment
 from observe.audit.models import AuditEntry
 from observe.audit.services import record
 from observe.auth.models import ApiToken, OneTimeLink, User, UserSession
@@ -18,11 +21,14 @@ from observe.common.errors import DomainError
 from observe.complaints.privacy import queries, sweep
 from observe.complaints.privacy.models import Erasure, RetentionPolicy
 from observe.complaints.privacy.rules import ERASED, PERSONAL_KEYS, needles, redact
+from observe.elections.models import Election
 from observe.extensions import db
 from observe.mail.models import OutboxMessage
 from observe.observers.models import Observer, ObserverNote, StatusChange
 
 MAX_MONTHS = 120
+# The reason an assignment shows once its observer withdrew consent (no personal data in it).
+WITHDRAWN = "consent withdrawn"
 
 
 class PrivacyError(DomainError):
@@ -80,11 +86,16 @@ def run_retention(*, now: datetime | None = None, actor=None) -> list[PlannedEra
     """Erase every observer whose data fell due (the real run of `flask privacy erase`)."""
     planned = plan(now)
     words: list[str] = []
-    for item in planned:
-        erasure, found = _erase(item.observer, reason="retention", election_id=item.election_id,
-                                actor=actor)
-        item.pseudonym = erasure.pseudonym
-        words += found
+    # No flush before every query of every observer: once per batch is enough (and 5x faster).
+    with db.session.no_autoflush:
+        for number, item in enumerate(planned, start=1):
+            erasure, found = _erase(item.observer, reason="retention",
+                                    election_id=item.election_id, actor=actor, flush=False)
+            item.pseudonym = erasure.pseudonym
+            words += found
+            if number % 200 == 0:
+                db.session.flush()
+    db.session.flush()
     # One sweep of every text column for the whole run, not one per observer.
     sweep.scrub(needles(*words))
     if planned:
@@ -94,9 +105,12 @@ def run_retention(*, now: datetime | None = None, actor=None) -> list[PlannedEra
 
 
 def _new_pseudonym() -> str:
+    # 32 random bits: drawn again on the rare clash with a stored or not yet flushed one.
     while True:
         candidate = f"P-{secrets.token_hex(4).upper()}"
-        if not db.session.scalar(select(Erasure.id).where(Erasure.pseudonym == candidate)):
+        pending = {o.pseudonym for o in db.session.new if isinstance(o, Erasure)}
+        if candidate not in pending and not db.session.scalar(
+                select(Erasure.id).where(Erasure.pseudonym == candidate)):
             return candidate
 
 
@@ -128,13 +142,13 @@ def erase_observer(observer: Observer, *, reason: str, election_id: int | None =
 
 
 def _erase(observer: Observer, *, reason: str, election_id: int | None,
-           actor) -> tuple[Erasure, list[str]]:
+           actor, flush: bool = True) -> tuple[Erasure, list[str]]:
     if queries.erasure_of(observer.id) is not None:
         raise PrivacyError(_("This observer's personal data has been erased already."))
     user = observer.user
     pseudonym = _new_pseudonym()
-    words = [observer.iin, observer.phone, observer.email, observer.full_name,
-             observer.birth_date.isoformat() if observer.birth_date else None]
+    # The birth date is erased from its column only: as free text it would match namesakes'.
+    words = [observer.iin, observer.phone, observer.email, observer.full_name]
     words += [a.email for a in observer.applications]
     if user is not None:
         words += [user.email, user.phone, user.full_name]
@@ -166,12 +180,20 @@ def _erase(observer: Observer, *, reason: str, election_id: int | None,
     erasure = Erasure(observer_id=observer.id, pseudonym=pseudonym, reason=reason,
                       election_id=election_id, erased_by_id=getattr(actor, "id", None))
     db.session.add(erasure)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     record("privacy.erase", observer, actor=actor, summary=pseudonym,
            after={"reason": reason, "election_id": election_id, "fields": erased_fields})
     return erasure, words
 
 
 def withdraw_consent(observer: Observer, *, actor=None) -> Erasure:
-    """The observer withdrew consent: the same erasure, now, for them alone."""
+    """The observer withdrew consent: their active assignments are declined (coordinators see
+    the free seat), then the same erasure, now, for them alone."""
+    active = db.session.scalars(select(Assignment).join(
+        Election, Election.id == Assignment.election_id).where(
+        Assignment.observer_id == observer.id, Assignment.status.in_(ACTIVE),
+        Election.status != "closed")).all()
+    for assignment in active:
+        decline_assignment(assignment, actor=actor, reason=WITHDRAWN)
     return erase_observer(observer, reason="withdrawal", actor=actor)
