@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from observe.assignments.models import Assignment
 from observe.assignments.rules import ACTIVE
@@ -45,7 +46,7 @@ def chosen_election(requested) -> Election | None:
         elections[0] if elections else None)
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One assignment on the board."""
 
@@ -67,6 +68,7 @@ class Row:
     last_call_at: datetime | None
     calls: int
     state: str = ""
+    due: set = field(default_factory=set)
 
     @property
     def number_key(self) -> tuple:
@@ -76,14 +78,6 @@ class Row:
     def telegram(self) -> str | None:
         """A t.me link by phone number (opens the chat when the observer allows it)."""
         return f"https://t.me/+{self.phone.lstrip('+')}" if self.phone else None
-
-
-def _state_of(row: Row, election, day, now, config) -> rules.AssignmentState:
-    return rules.AssignmentState(
-        status=row.status, shift=row.shift, day=day, zone=rules.election_zone(election),
-        polls_open=election.polls_open, polls_close=election.polls_close,
-        checked_in_at=row.checked_in_at, last_report_at=row.last_report_at,
-        open_sos=row.sos_id is not None)
 
 
 def board_statement(election_id: int, user, region: str | None = None):
@@ -125,35 +119,35 @@ def board_statement(election_id: int, user, region: str | None = None):
 
 
 def board_rows(election, user, now: datetime, region: str | None = None) -> list[Row]:
-    """Every board row in the caller's scope (every region for user None) as of `now`."""
+    """Every board row in the caller's scope (every region for user None) as of `now`, with
+    its state and the alert kinds it has earned (`due`), in one pass of the rules."""
     config = settings()
     day = rules.watched_day(election, now, reports_allowed_in_planning())
     show_phone = can(user, "observers.personal_data")
+    zone, opens, closes = rules.election_zone(election), election.polls_open, election.polls_close
     rows = []
-    for values in db.session.execute(board_statement(election.id, user, region)):
+    # Plain rows through the session's connection: no ORM bookkeeping for thousands of them.
+    for values in db.session.connection().execute(board_statement(election.id, user, region)):
         values = list(values)
         if not show_phone:
             values[11] = None
         row = Row(*values[:16], calls=values[16] or 0)
-        if day is None:
+        if day is None:  # nothing watched: no late or silent, no alert
             row.state = "withdrawn" if row.status not in ACTIVE else (
                 "checked_in" if row.checked_in_at else "expected")
         else:
-            row.state = rules.roll_call_state(now, _state_of(row, election, day, now, config),
-                                              config)
+            state = rules.AssignmentState(
+                status=row.status, shift=row.shift, day=day, zone=zone, polls_open=opens,
+                polls_close=closes, checked_in_at=row.checked_in_at,
+                last_report_at=row.last_report_at, open_sos=row.sos_id is not None)
+            row.state, row.due = rules.evaluate(now, state, config)
         rows.append(row)
     return rows
 
 
-def due_alerts(election, rows: list[Row], now: datetime) -> list[tuple[Row, str]]:
-    """(row, kind) for every late or silent alert the rows have earned as of `now`."""
-    config = settings()
-    day = rules.watched_day(election, now, reports_allowed_in_planning())
-    if day is None:
-        return []
-    return [(row, kind) for row in rows
-            for kind in sorted(rules.alerts_due(now, _state_of(row, election, day, now, config),
-                                                config))]
+def due_alerts(rows: list[Row]) -> list[tuple[Row, str]]:
+    """(row, kind) for every late or silent alert the rows have earned."""
+    return [(row, kind) for row in rows for kind in sorted(row.due)]
 
 
 @dataclass
@@ -184,7 +178,11 @@ def filter_board(rows: list[Row], *, state="", district="", shift="", query="",
 # --- Alerts, SOS and the banner ------------------------------------------------------------------
 
 def _alerts_in_scope(stmt, user):
-    return scope_to_region(stmt, FieldAlert.region, user)
+    # The lists show each alert's station and observer: loaded together, not row by row.
+    return scope_to_region(stmt, FieldAlert.region, user).options(
+        selectinload(FieldAlert.assignment).selectinload(Assignment.station),
+        selectinload(FieldAlert.assignment).selectinload(Assignment.observer),
+        selectinload(FieldAlert.acknowledged_by))
 
 
 def open_alerts(user, election_id: int | None = None, limit: int = 200) -> list[FieldAlert]:
@@ -211,15 +209,18 @@ def sos_signals(user, election_id: int | None = None, *, open_only=False, limit=
         stmt = stmt.where(SosSignal.election_id == election_id)
     if open_only:
         stmt = stmt.where(SosSignal.status != "resolved")
-    stmt = scope_to_region(stmt, SosSignal.region, user).order_by(
+    stmt = scope_to_region(stmt, SosSignal.region, user).options(
+        selectinload(SosSignal.assignment).selectinload(Assignment.station),
+        selectinload(SosSignal.observer)).order_by(
         SosSignal.status == "resolved", SosSignal.raised_at.desc(), SosSignal.id.desc())
     return list(db.session.scalars(stmt.limit(limit)))
 
 
 def staff_banner(user) -> dict:
     """The counts the coordinator's and HQ's pages show on top: open alerts and open SOS."""
-    alerts = db.session.scalar(_alerts_in_scope(
-        select(func.count(FieldAlert.id)).where(FieldAlert.acknowledged_at.is_(None)), user))
+    alerts = db.session.scalar(scope_to_region(
+        select(func.count(FieldAlert.id)).where(FieldAlert.acknowledged_at.is_(None)),
+        FieldAlert.region, user))
     sos = db.session.scalar(scope_to_region(
         select(func.count(SosSignal.id)).where(SosSignal.status == "open"), SosSignal.region,
         user))

@@ -7,6 +7,7 @@ assignment").
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -51,7 +52,7 @@ class Settings:
     watch_after_close: timedelta = timedelta(hours=6)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # slots: a board builds thousands of these
 class AssignmentState:
     """What the rules need to know about one assignment on one day."""
 
@@ -79,7 +80,13 @@ def settings_from_config(config) -> Settings:
 
 
 def _local(state: AssignmentState, clock: time) -> datetime:
-    return datetime.combine(state.day, clock, tzinfo=state.zone).astimezone(UTC)
+    return _utc_of(state.day, clock, state.zone)
+
+
+@lru_cache(maxsize=256)
+def _utc_of(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    # Cached: a board works out the same few times of day for thousands of rows.
+    return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
 
 
 def arrival_at(state: AssignmentState, settings: Settings) -> datetime:
@@ -112,27 +119,27 @@ def is_silent(now: datetime, state: AssignmentState, settings: Settings) -> bool
     return now - last >= settings.silent_after
 
 
+def evaluate(now: datetime, state: AssignmentState, settings: Settings) -> tuple[str, set[str]]:
+    """The board's state and the alert kinds earned, worked out together (one pass per row)."""
+    if state.status not in ACTIVE:
+        return "withdrawn", set()
+    late, silent = is_late(now, state, settings), is_silent(now, state, settings)
+    due = {kind for kind, on in (("late", late), ("silent", silent)) if on}
+    if state.open_sos:
+        return "sos", due
+    if late or silent:
+        return ("late" if late else "silent"), due
+    return ("checked_in" if state.checked_in_at is not None else "expected"), due
+
+
 def roll_call_state(now: datetime, state: AssignmentState, settings: Settings) -> str:
     """The one state the board shows: withdrawn, sos, late, silent, checked_in or expected."""
-    if state.status not in ACTIVE:
-        return "withdrawn"
-    if state.open_sos:
-        return "sos"
-    if is_late(now, state, settings):
-        return "late"
-    if is_silent(now, state, settings):
-        return "silent"
-    return "checked_in" if state.checked_in_at is not None else "expected"
+    return evaluate(now, state, settings)[0]
 
 
 def alerts_due(now: datetime, state: AssignmentState, settings: Settings) -> set[str]:
     """The alert kinds this assignment has earned by now (the caller raises each once)."""
-    due = set()
-    if is_late(now, state, settings):
-        due.add("late")
-    if is_silent(now, state, settings):
-        due.add("silent")
-    return due
+    return evaluate(now, state, settings)[1]
 
 
 def watched_day(election, now: datetime, practice: bool) -> date | None:

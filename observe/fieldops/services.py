@@ -59,15 +59,22 @@ def _local_time(value: datetime, election) -> str:
 
 # --- Late and silent alerts -----------------------------------------------------------------------
 
-def _insert_ignoring_duplicates(values: list[dict]) -> list[int]:
-    """Insert alert rows, skipping any (assignment, kind) already raised; the new ids back."""
+def _insert_ignoring_duplicates(election_id: int, values: list[dict]) -> list[int]:
+    """Insert the alert rows not raised yet; the new ids back. Those already raised are left
+    out first (one cheap read), and the unique constraint with ON CONFLICT DO NOTHING settles
+    two sweeps racing for the same one."""
+    raised = set(db.session.execute(select(FieldAlert.assignment_id, FieldAlert.kind).where(
+        FieldAlert.election_id == election_id)).tuples())
+    values = [v for v in values if (v["assignment_id"], v["kind"]) not in raised]
+    if not values:
+        return []
+    table = FieldAlert.__table__
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = (dialect.insert(table).on_conflict_do_nothing(index_elements=["assignment_id", "kind"])
+            .returning(table.c.id))
     new_ids = []
     for start in range(0, len(values), CHUNK):
-        stmt = (dialect.insert(FieldAlert).values(values[start:start + CHUNK])
-                .on_conflict_do_nothing(index_elements=["assignment_id", "kind"])
-                .returning(FieldAlert.id))
-        new_ids += db.session.scalars(stmt).all()
+        new_ids += db.session.execute(stmt, values[start:start + CHUNK]).scalars().all()
     return new_ids
 
 
@@ -77,7 +84,7 @@ def raise_alerts(election, due: list[tuple], *, now: datetime | None = None) -> 
     if not due:
         return []
     now = now or utcnow()
-    new_ids = _insert_ignoring_duplicates([
+    new_ids = _insert_ignoring_duplicates(election.id, [
         dict(election_id=election.id, assignment_id=row.assignment_id, region=row.region,
              kind=kind, raised_at=now) for row, kind in due])
     if not new_ids:
@@ -110,7 +117,7 @@ def sweep(now: datetime | None = None) -> int:
     raised = 0
     for election in queries.watched_elections():
         rows = queries.board_rows(election, None, now)
-        raised += len(raise_alerts(election, queries.due_alerts(election, rows, now), now=now))
+        raised += len(raise_alerts(election, queries.due_alerts(rows), now=now))
     return raised
 
 

@@ -1,6 +1,7 @@
 """The banner on top of every page: open alerts and SOS for staff; unread broadcasts for
 observers (shown means delivered; dismissing means read)."""
 
+from flask_babel import to_user_timezone
 from flask_login import current_user
 
 from observe.fieldops import bp, queries, services
@@ -35,3 +36,10 @@ def own_latest_sos(station_id: int):
 @bp.app_context_processor
 def inject_banner():
     return {"fieldops_banner": banner, "fieldops_own_sos": own_latest_sos}
+
+
+@bp.app_template_filter("hhmm")
+def hours_minutes(value) -> str:
+    """A stored UTC time as HH:MM in the user's time zone: what `localtime("time")` shows in
+    every language, cheap enough for a board of thousands of rows."""
+    return to_user_timezone(value).strftime("%H:%M") if value else ""

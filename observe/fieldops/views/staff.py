@@ -43,7 +43,7 @@ def board():
     now = utcnow()
     rows = queries.board_rows(election, _user(), now)
     # The page load raises what has become due since the last look (the cron sweep does too).
-    services.raise_alerts(election, queries.due_alerts(election, rows, now), now=now)
+    services.raise_alerts(election, queries.due_alerts(rows), now=now)
     args = request.args
     sort = args.get("sort") if args.get("sort") in SORTS else "state"
     state = args.get("state") if args.get("state") in STATES else ""
