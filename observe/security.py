@@ -54,7 +54,9 @@ def forbid_storing_personal_pages(response: Response) -> Response:
     the back button or the disk cache would show them to the next person. Static files, the
     same for everyone, stay cacheable.
     """
-    if not assets.is_static_request() and current_user.is_authenticated:
+    # is_anonymous, not is_authenticated: the latter reads the user's columns, which the
+    # request's commit has expired, and reloading them costs a second transaction.
+    if not assets.is_static_request() and not current_user.is_anonymous:
         response.headers["Cache-Control"] = "no-store, private"
         response.headers.pop("Expires", None)
     return response

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from observe.audit.services import record, snapshot
@@ -359,12 +360,20 @@ def revoke_api_token(user: User, token_id: int, *, actor) -> ApiToken | None:
     return api_token
 
 
+# A token's last use is recorded to the minute: writing it on every call would cost each API
+# request an UPDATE and serialise a phone's concurrent requests on the token's row.
+TOKEN_USE_PRECISION = timedelta(minutes=1)
+
+
 def user_for_api_token(token: str) -> User | None:
-    """The active user owning an unrevoked API token, recording its use."""
+    """The active user owning an unrevoked API token, recording its use (to the minute)."""
     api_token = db.session.execute(
-        select(ApiToken).where(ApiToken.token_hash == _digest(token or ""))
+        select(ApiToken).options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == _digest(token or ""))
     ).scalar_one_or_none()
     if api_token is None or api_token.revoked_at is not None or not api_token.user.is_active:
         return None
-    api_token.last_used_at = utcnow()
+    now = utcnow()
+    if api_token.last_used_at is None or now - api_token.last_used_at >= TOKEN_USE_PRECISION:
+        api_token.last_used_at = now
     return api_token.user

@@ -16,13 +16,15 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from observe.assignments.models import Assignment
 from observe.assignments.rules import ACTIVE
 from observe.audit.services import record
 from observe.common.db import utcnow
 from observe.common.errors import DomainError
-from observe.elections.models import Contest
+from observe.elections.models import Contest, PollingStation
 from observe.extensions import db
 from observe.observers.queries import observer_of
 from observe.reports import evidence as files
@@ -122,7 +124,11 @@ def reporting_station(actor, station_id) -> tuple:
     observer = observer_of(actor)
     if observer is None:
         raise ReportError(_("Only observers send polling-day reports."))
-    assignment = db.session.execute(select(Assignment).where(
+    # One query for the assignment, its election and its station (with the station's election,
+    # the same row, for the report to hold).
+    assignment = db.session.execute(select(Assignment).options(
+        joinedload(Assignment.election),
+        joinedload(Assignment.station).joinedload(PollingStation.election)).where(
         Assignment.observer_id == observer.id, Assignment.station_id == station_id,
         Assignment.status.in_(ACTIVE)).limit(1)).scalar_one_or_none()
     if assignment is None:
@@ -181,6 +187,9 @@ def _submit(data: dict, actor, kind: str, build) -> tuple[Report, bool]:
     report.uuid = submission_id
     report.election_id, report.station_id = station.election_id, station.id
     report.observer_id, report.submitted_by_id = observer.id, getattr(actor, "id", None)
+    # Held on the report, so the receipt and the API answer do not load them again.
+    report.station, report.observer = station, observer
+    report.election = station.election
     now = utcnow()
     report.received_at = report.updated_at = now
     if report.occurred_at is None:
@@ -320,6 +329,8 @@ def submit_incident(data: dict, *, actor, uploads=()) -> tuple[Incident, bool]:
                         occurred_at=_occurred(data.get("occurred_at")))
 
     incident, created = _submit(data, actor, "incident", build)
+    if created and not uploads:
+        set_committed_value(incident, "evidence", [])  # new and sent without files: none
     # A retry carries the same files again: add_evidence keeps each file once per report.
     add_evidence(incident, uploads, actor=actor)
     return incident, created
