@@ -131,10 +131,12 @@ def main() -> None:
             finally:
                 drop()
     steps = list(next(iter(results.values())))
-    print(f"{'backend':<12}" + "".join(f"{step:>24}" for step in steps) + f"{'total':>10}")
+    print(f"{'backend':<12}" + "".join(f"{step:>24}" for step in steps) + f"{'total':>10}"
+          + f"{'rows/s':>10}")
     for backend, timings in results.items():
+        total = sum(timings.values())
         print(f"{backend:<12}" + "".join(f"{timings[s]:>22.2f} s" for s in steps)
-              + f"{sum(timings.values()):>8.2f} s")
+              + f"{total:>8.2f} s{args.rows / total:>10.0f}")
 
 
 if __name__ == "__main__":
