@@ -360,6 +360,7 @@ MATRIX += [
     # Polling-day safety (region scope, SOS and broadcasts: tests/fieldops). Staff pages answer
     # 200 ({assignment} is in the coordinator's region); unknown ids are 404 before any form.
     ("GET", "/fieldops/", "/fieldops/", BRANCH_VIEWERS),
+    ("POST", "/api/v1/sos", "/api/v1/sos", API_OBSERVERS),
     ("GET", "/fieldops/alerts", "/fieldops/alerts", BRANCH_VIEWERS),
     ("POST", "/fieldops/alerts/<int:alert_id>/acknowledge", "/fieldops/alerts/0/acknowledge",
      {**BRANCH_VIEWERS, "admin": 404, "hq": 404, "coordinator": 404}),

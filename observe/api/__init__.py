@@ -56,4 +56,5 @@ from observe.api import (  # noqa: E402,F401  (the modules register their routes
     me,
     meta,
     reports,
+    sos,
 )
