@@ -9,9 +9,11 @@ from flask_login import current_user
 from observe.common.db import utcnow
 from observe.common.forms import service_errors
 from observe.common.pagination import page_args, paginate
+from observe.common.tabular import spreadsheet_download
 from observe.common.timezones import local_input, parse_local
 from observe.complaints import bp, rules, services
 from observe.complaints.documents import complaint_docx, complaint_pdf
+from observe.complaints.exports import complaints_table
 from observe.complaints.forms import (
     AnswerForm,
     AppealForm,
@@ -55,6 +57,15 @@ def board():
     page = paginate(board_statement(current_user, show=show))
     return render_template("complaints/board.html", page=page, show=show, shows=SHOW,
                            page_args=page_args, **_vocabulary())
+
+
+@bp.get("/export.<any(csv, xlsx):fmt>")
+@requires("complaints.view")
+def export(fmt: str):
+    show = request.args.get("show", "open")
+    headers, rows = complaints_table(current_user._get_current_object(),
+                                     show=show if show in SHOW else "open")
+    return spreadsheet_download(rows, headers, fmt, "complaints", sheet_name=_("Complaints"))
 
 
 @bp.route("/new", methods=["GET", "POST"])

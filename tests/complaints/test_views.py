@@ -110,3 +110,24 @@ def test_document_edit_keeps_the_text(world, client, login):
     db.session.expire_all()
     assert db.session.get(Complaint, complaint.id).document_text == "Жаңа мәтін: ғ ә і"
     assert client.post(url, data={"text": "   "}).status_code == 200
+
+
+def test_export_in_scope_overdue_first(world, client, login):
+    import csv
+
+    now = utcnow()
+    late = services.open_complaint(world.own, body="district", actor=world.hq)
+    services.file_complaint(late, filed_at=now - timedelta(days=9),
+                            due_at=now - timedelta(days=1), actor=world.hq)
+    draft = services.open_complaint(world.own[:1], body="court", actor=world.hq)
+    other = services.open_complaint(world.other, body="cec", actor=world.hq)
+    db.session.commit()
+    login("coordinator", branch=world.day.own.branch)
+    response = client.get("/complaints/export.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    references = [row[0] for row in rows[1:]]
+    assert references == [late.reference, draft.reference]
+    assert other.reference not in references
+    assert rows[1][11] == "yes" and rows[1][-1] == ", ".join(i.reference for i in world.own)
+    assert client.get("/complaints/export.xlsx").status_code == 200

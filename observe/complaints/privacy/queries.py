@@ -9,15 +9,14 @@ from sqlalchemy import exists, select
 from observe.assignments.models import Assignment
 from observe.audit.models import AuditEntry
 from observe.complaints.privacy.models import Erasure, RetentionPolicy
-from observe.complaints.privacy.rules import erase_after
+from observe.complaints.privacy.rules import DOWNLOAD_LABELS, erase_after
 from observe.complaints.settings import retention_months
 from observe.elections.models import Election
 from observe.extensions import db
 from observe.observers.models import Observer
 
 # Audit actions of downloads that carry personal data (written by their own features).
-DOWNLOAD_ACTIONS = ("observer.export", "assignment.roster_export", "assignment.mandate_pdf",
-                    "privacy.own_export", "privacy.erase_plan")
+DOWNLOAD_ACTIONS = tuple(DOWNLOAD_LABELS)
 
 
 def closed_at(election: Election) -> datetime | None:

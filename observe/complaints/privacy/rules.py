@@ -4,10 +4,21 @@ and which values are personal."""
 import re
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
+
 # Keys of audit before/after payloads whose values are an observer's or account's personal data.
 PERSONAL_KEYS = frozenset({"full_name", "name", "email", "phone", "iin", "birth_date",
                            "address", "other_language", "rejection_reason"})
 ERASED = "[erased]"
+
+# Downloads of personal data, as the log on /privacy/ names them.
+DOWNLOAD_LABELS = {
+    "observer.export": _l("Observer registry export"),
+    "assignment.roster_export": _l("Election roster export"),
+    "assignment.mandate_pdf": _l("Mandate letters (with IIN)"),
+    "privacy.own_export": _l("An observer's own data"),
+    "privacy.erase_plan": _l("Erasure dry run"),
+}
 
 
 def add_months(moment: datetime, months: int) -> datetime:

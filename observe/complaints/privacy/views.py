@@ -10,6 +10,7 @@ from observe.common.forms import service_errors
 from observe.complaints.privacy import bp, queries, services
 from observe.complaints.privacy.exports import own_data, own_export
 from observe.complaints.privacy.forms import PolicyForm, WithdrawForm
+from observe.complaints.privacy.rules import DOWNLOAD_LABELS
 from observe.elections.models import Election
 from observe.extensions import db
 from observe.permissions import requires, signed_in_observer
@@ -24,7 +25,7 @@ def overview():
              for item in elections}
     return render_template("complaints/privacy.html", elections=elections, forms=forms,
                            planned=services.plan(now), downloads=queries.download_log(),
-                           now_utc=now)
+                           download_labels=DOWNLOAD_LABELS, now_utc=now)
 
 
 @bp.post("/elections/<int:election_id>/policy")
