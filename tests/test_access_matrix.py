@@ -360,7 +360,7 @@ MATRIX += [
     # Polling-day safety (region scope, SOS and broadcasts: tests/fieldops). Staff pages answer
     # 200 ({assignment} is in the coordinator's region); unknown ids are 404 before any form.
     ("GET", "/fieldops/", "/fieldops/", BRANCH_VIEWERS),
-    ("POST", "/api/v1/sos", "/api/v1/sos", API_OBSERVERS),
+    ("POST", "/api/v1/sos", "/api/v1/sos", {**API_OBSERVERS, "observer": 422}),
     ("GET", "/fieldops/alerts", "/fieldops/alerts", BRANCH_VIEWERS),
     ("POST", "/fieldops/alerts/<int:alert_id>/acknowledge", "/fieldops/alerts/0/acknowledge",
      {**BRANCH_VIEWERS, "admin": 404, "hq": 404, "coordinator": 404}),
@@ -391,8 +391,6 @@ COMPLAINT_404 = {**BRANCH_VIEWERS, "admin": 404, "hq": 404, "coordinator": 404}
 COMPLAINT_MANAGE_404 = {**CURRICULUM, "admin": 404, "hq": 404}
 MATRIX += [
     ("GET", "/complaints/", "/complaints/", BRANCH_VIEWERS),
-    ("GET", "/complaints/export.<any(csv, xlsx):fmt>", "/complaints/export.csv",
-     BRANCH_VIEWERS),
     ("GET", "/complaints/new", "/complaints/new", CURRICULUM),
     ("POST", "/complaints/new", "/complaints/new", CURRICULUM),
     ("GET", "/complaints/<int:complaint_id>", "/complaints/0", COMPLAINT_404),
