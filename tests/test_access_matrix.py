@@ -391,6 +391,8 @@ COMPLAINT_404 = {**BRANCH_VIEWERS, "admin": 404, "hq": 404, "coordinator": 404}
 COMPLAINT_MANAGE_404 = {**CURRICULUM, "admin": 404, "hq": 404}
 MATRIX += [
     ("GET", "/complaints/", "/complaints/", BRANCH_VIEWERS),
+    ("GET", "/complaints/export.<any(csv, xlsx):fmt>", "/complaints/export.csv",
+     BRANCH_VIEWERS),
     ("GET", "/complaints/new", "/complaints/new", CURRICULUM),
     ("POST", "/complaints/new", "/complaints/new", CURRICULUM),
     ("GET", "/complaints/<int:complaint_id>", "/complaints/0", COMPLAINT_404),
