@@ -40,6 +40,15 @@ def media_path(storage_name: str) -> Path:
     return files.path_of(AREA, storage_name)
 
 
+def original_of(item) -> Path:
+    """The file behind a post's media: its own upload, or the incident evidence it shows."""
+    from observe.reports.evidence import evidence_path
+
+    if item.evidence_id is not None:
+        return evidence_path(item.evidence.storage_name)
+    return media_path(item.storage_name)
+
+
 def public_copy(original: Path) -> Path | None:
     """The photo re-encoded without its metadata (made now if missing); None if unreadable."""
     copy = original.with_name(original.name + ".public.jpg")

@@ -27,9 +27,8 @@ from sqlalchemy import select
 from observe.branches.regions import REGIONS, region_name
 from observe.elections.models import Election
 from observe.extensions import db
-from observe.reports.evidence import evidence_path
 from observe.updates import feeds, public_bp, queries
-from observe.updates.media import media_path, public_copy
+from observe.updates.media import original_of, public_copy
 from observe.updates.rules import PLATFORM_NAMES, video_platform
 
 PAGE_MAX_AGE = 60
@@ -274,8 +273,7 @@ def region_feed(region: str):
 @public_bp.get("/updates/media/<int:media_id>")
 def media(media_id: int):
     item = queries.public_media(media_id) or abort(404)
-    original = (evidence_path(item.evidence.storage_name) if item.evidence_id
-                else media_path(item.storage_name))
+    original = original_of(item)
     if item.kind == "video":
         response = send_file(original, mimetype=item.content_type, conditional=True)
     else:

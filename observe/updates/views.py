@@ -14,11 +14,10 @@ from observe.common.pagination import paginate
 from observe.elections.models import Election, PollingStation
 from observe.extensions import db
 from observe.permissions import acting_region, can, region_in_scope, requires
-from observe.reports.evidence import evidence_path
 from observe.reports.models import Evidence
 from observe.updates import bp, queries, services
 from observe.updates.forms import ActionForm, EvidenceForm, PostForm, PublishForm, ReturnForm
-from observe.updates.media import media_path, public_copy
+from observe.updates.media import original_of, public_copy
 from observe.updates.models import STATUSES, Post, PostMedia
 
 ZONE = ZoneInfo("Asia/Almaty")
@@ -206,8 +205,7 @@ def remove_media(post_id: int, media_id: int):
 @requires("updates.submit")
 def media(post_id: int, media_id: int):
     item = _media(load_post(post_id), media_id)
-    original = (evidence_path(item.evidence.storage_name) if item.evidence_id
-                else media_path(item.storage_name))
+    original = original_of(item)
     if item.kind == "video":
         return send_file(original, mimetype=item.content_type, conditional=True)
     copy = public_copy(original)
