@@ -51,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     from observe.common import sqlite
     from observe.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from observe.i18n import select_locale, select_timezone
+    from observe.jobs.queue import celery_init_app
 
     db.init_app(app)
     sqlite.configure_engine_events(app)
@@ -63,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     auth_session.init_login(app, login_manager)
     security.init_security(app)
+    celery_init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -76,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from observe.complaints.privacy import bp as privacy_bp
     from observe.elections import bp as elections_bp
     from observe.fieldops import bp as fieldops_bp
+    from observe.jobs import bp as jobs_bp
     from observe.mail import bp as mail_bp
     from observe.main import bp as main_bp
     from observe.observers import bp as observers_bp
@@ -89,7 +92,7 @@ def register_blueprints(app: Flask) -> None:
                       training_bp, elections_bp, assignments_bp, reports_bp, briefings_bp,
                       updates_bp, updates_public_bp,
                       fieldops_bp,
-                      complaints_bp, privacy_bp,
+                      complaints_bp, privacy_bp, jobs_bp,
                       api_bp):
         app.register_blueprint(blueprint)
 

@@ -115,6 +115,14 @@ class Config:
     FIELDOPS_AFTERNOON_ARRIVAL = os.environ.get("FIELDOPS_AFTERNOON_ARRIVAL", "13:30")
     FIELDOPS_REFRESH_SECONDS = int(os.environ.get("FIELDOPS_REFRESH_SECONDS", "30"))
 
+    # Background jobs on Celery: a Redis (redis://127.0.0.1:6379/0) or RabbitMQ
+    # (amqp://guest:guest@127.0.0.1:5672//) broker; unset, every task runs inline after the commit.
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip()
+    # An observer import of more rows than this is applied by a background job with a progress bar.
+    IMPORT_JOB_ROWS = int(os.environ.get("IMPORT_JOB_ROWS", "2000"))
+    # A cache both app nodes share (redis://127.0.0.1:6379/2); unset, each process keeps its own.
+    CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+
     # Behind a reverse proxy, trust this many X-Forwarded-* hops (0 when serving directly).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
     FORCE_HTTPS = False
@@ -144,6 +152,9 @@ class TestingConfig(Config):
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", "/tmp/observe-test-uploads")
     SMTP_HOST = ""
+    # Tasks run inline: a test that wants a real worker builds its own app with a broker.
+    CELERY_BROKER_URL = ""
+    CACHE_URL = ""
 
 
 def config_for_environment(env: str | None = None) -> type[Config]:

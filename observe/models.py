@@ -10,6 +10,7 @@ from observe.complaints.models import Complaint, ComplaintIncident
 from observe.complaints.privacy.models import Erasure, RetentionPolicy
 from observe.elections.models import Contest, ContestChoice, Election, PollingStation
 from observe.fieldops.models import Broadcast, BroadcastReceipt, CallNote, FieldAlert, SosSignal
+from observe.jobs.models import Job
 from observe.mail.models import OutboxMessage
 from observe.observers.models import Application, Observer, ObserverNote, StatusChange
 from observe.reports.models import (
@@ -39,7 +40,7 @@ from observe.training.models import (
 from observe.updates.models import Post, PostMedia, PostVersion
 
 __all__ = ["Complaint", "ComplaintIncident", "Erasure", "RetentionPolicy",
-           "ApiToken", "Application", "Assignment", "AuditEntry", "Branch", "Contest",
+           "ApiToken", "Application", "Job", "Assignment", "AuditEntry", "Branch", "Contest",
            "ContestChoice", "Election", "PollingStation", "CalendarFeed", "ModuleMaterial",
            "Observer", "ObserverNote", "OneTimeLink", "OutboxMessage", "QuizAttempt", "QuizOption",
            "QuizQuestion", "Registration", "SessionInvitation", "Speaker", "StatusChange",

@@ -48,6 +48,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "users.manage": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.ADMIN}),
     "outbox.view": frozenset({Role.ADMIN}),
+    # Background jobs are seen by whoever queued them; administrators see every job.
+    "jobs.any": frozenset({Role.ADMIN}),
     "observers.view": frozenset({Role.ADMIN, Role.HQ, Role.COORDINATOR}),
     "observers.manage": frozenset({Role.ADMIN, Role.COORDINATOR}),
     # IIN, phone and address: only for those who contact and vouch for the observer.

@@ -274,6 +274,14 @@ MATRIX = [
      MANAGERS),
     ("GET", "/assignments/<int:election_id>/mandates.pdf", "/assignments/{election}/mandates.pdf",
      MANAGERS),
+    ("POST", "/assignments/<int:election_id>/mandates/job",
+     "/assignments/{election}/mandates/job", for_managers(302)),
+    # Background jobs: only the user who queued one (and admin) sees it (tests/jobs); none is 404
+    ("GET", "/jobs/<int:job_id>", "/jobs/0", {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN}),
+    ("GET", "/jobs/<int:job_id>.json", "/jobs/0.json",
+     {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN}),
+    ("GET", "/jobs/<int:job_id>/download", "/jobs/0/download",
+     {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN}),
     ("GET", "/assignments/mine/<int:assignment_id>/mandate.pdf",
      "/assignments/mine/{assignment}/mandate.pdf", OBSERVERS_ONLY),
     # Briefings: the dashboard (region scope is tested in tests/briefings)
@@ -294,7 +302,9 @@ MATRIX = [
           ("GET", "/briefings/<int:briefing_id>/edit", "/briefings/0/edit"),
           ("POST", "/briefings/<int:briefing_id>/edit", "/briefings/0/edit"),
           ("POST", "/briefings/<int:briefing_id>/<any(review, publish, reissue):step>",
-           "/briefings/0/publish"))],
+           "/briefings/0/publish"),
+          ("POST", "/briefings/<int:briefing_id>/export.<any(pdf, xlsx):fmt>",
+           "/briefings/0/export.pdf"))],
     *[("GET", rule, path, {**BRANCH_VIEWERS, "admin": 404, "hq": 404, "coordinator": 404})
       for rule, path in (
           ("/briefings/<int:briefing_id>/print", "/briefings/0/print"),

@@ -189,16 +189,19 @@ def _write_letter(pdf: FPDF, letter: dict) -> None:
              new_x="LMARGIN", new_y="NEXT")
 
 
-def mandate_pdf(assignments, *, compress: bool = True) -> bytes:
+def mandate_pdf(assignments, *, compress: bool = True, progress=None) -> bytes:
     """One A4 page per assignment: the association's letter sending the observer to the station.
 
-    `compress=False` leaves the page streams readable, for tests.
+    `compress=False` leaves the page streams readable, for tests; `progress(done, total)` hears
+    of every letter written (a background job shows it).
     """
     letters = [mandate_data(assignment) for assignment in assignments]
     pdf = _new_document(compress)
     title = TITLE if len(letters) != 1 else f"{TITLE} — {letters[0]['observer_name']}"
     pdf.set_title(title)
     pdf.set_author(letters[0]["association"]["name"] if letters else "")
-    for letter in letters:
+    for number, letter in enumerate(letters, start=1):
         _write_letter(pdf, letter)
+        if progress is not None:
+            progress(number, len(letters))
     return bytes(pdf.output())

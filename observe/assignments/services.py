@@ -303,9 +303,9 @@ def _set_status(assignment: Assignment, status: str, *, actor, reason: str = "")
 
 
 def mandate_letters_pdf(assignments: list[Assignment], *, actor, election,
-                        branch_id: int | None = None) -> bytes:
+                        branch_id: int | None = None, progress=None) -> bytes:
     """The PDF of these mandate letters, audited: who took whose personal data out."""
-    body = mandate_pdf(assignments)
+    body = mandate_pdf(assignments, progress=progress)
     if len(assignments) == 1:
         assignment = assignments[0]
         record("assignment.mandate_pdf", assignment, actor=actor,

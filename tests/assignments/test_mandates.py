@@ -93,7 +93,8 @@ def test_the_election_page_has_every_letter_of_the_branch(world, login, client):
     html = client.get(f"/assignments/{election.id}/mandates").get_data(as_text=True)
     assert html.count('class="mandate"') == 2
     assert "Dana Bokeikhan" in html and "Серік Әбілқасымұлы" in html
-    assert f"/assignments/{election.id}/mandates.pdf" in html
+    # The whole pile is made by a background job: the page's button queues it.
+    assert f'action="/assignments/{election.id}/mandates/job?branch_id=' in html
 
 
 def test_pdf_downloads_are_audited(world, login, client):
@@ -210,10 +211,17 @@ def test_the_board_links_every_letter(world, login, client, role):
     html = client.get(f"/assignments/{election.id}?branch_id={branch.id}&lang=en"
                       ).get_data(as_text=True)
     [print_page] = _links(html, "mandates-link")
-    [all_pdf] = _links(html, "mandates-pdf-link")
+    [all_pdf] = [action.replace("&amp;", "&") for action in re.findall(
+        r'<form method="post" action="([^"]+)" class="d-inline">\s*<input[^>]+>\s*'
+        r'<button type="submit" class="[^"]*\bmandates-pdf-job\b', html)]
     page = client.get(print_page)
     assert page.status_code == 200 and page.get_data(as_text=True).count('class="mandate"') == 2
-    pdf = client.get(all_pdf)
+    # Every letter in one PDF is a background job (inline here): its page, then its file.
+    queued = client.post(all_pdf)
+    assert queued.status_code == 302 and queued.location.startswith("/jobs/")
+    job_page = client.get(queued.location).get_data(as_text=True)
+    [download] = re.findall(r'href="(/jobs/\d+/download)"', job_page)
+    pdf = client.get(download)
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert len(PAGE.findall(pdf.data)) == 2
 

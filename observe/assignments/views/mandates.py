@@ -1,16 +1,18 @@
 """Mandate letters: a print-ready page and a PDF for one assignment or a branch's whole election,
 and the observer's own letter to take to the station."""
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from observe.assignments import bp
+from observe.assignments.jobs import queue_mandate_letters
 from observe.assignments.mandates import mandate_data
 from observe.assignments.models import Assignment
 from observe.assignments.queries import assignment_of, mandate_assignments
 from observe.assignments.services import mandate_letters_pdf
 from observe.assignments.views.board import MANDATE_CAPABILITIES, load_election
 from observe.branches.queries import active_branches
+from observe.common.forms import service_errors
 from observe.permissions import acting_branch, get_or_404_in_scope, requires, signed_in_observer
 
 
@@ -61,7 +63,7 @@ def mandates(election_id: int):
     return render_template(
         "assignments/mandate.html", letters=[mandate_data(a) for a in assignments],
         election=election, branches=active_branches(user), branch_id=branch_id,
-        pdf_url=url_for(".mandates_pdf", election_id=election.id, branch_id=branch_id)
+        job_url=url_for(".mandates_job", election_id=election.id, branch_id=branch_id)
         if assignments else None)
 
 
@@ -78,6 +80,22 @@ def mandates_pdf(election_id: int):
     body = mandate_letters_pdf(assignments, actor=user, election=election, branch_id=branch_id)
     suffix = f"-branch-{branch_id}" if branch_id is not None else ""
     return _pdf_response(body, f"mandates-{election.id}{suffix}.pdf")
+
+
+@bp.post("/<int:election_id>/mandates/job")
+@requires(*MANDATE_CAPABILITIES)
+def mandates_job(election_id: int):
+    """The PDF of every letter is made by a background job; the user watches it on its page."""
+    election = load_election(election_id)
+    user = _user()
+    branch = acting_branch(user, request.args.get("branch_id"))
+    branch_id = branch.id if branch is not None else None
+    back_url = url_for(".mandates", election_id=election.id, branch_id=branch_id)
+    with service_errors() as outcome:
+        job = queue_mandate_letters(election, actor=user, branch_id=branch_id, back_url=back_url)
+    if not outcome.ok:
+        return redirect(back_url)
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.get("/mine/<int:assignment_id>/mandate.pdf")

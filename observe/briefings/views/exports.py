@@ -1,9 +1,15 @@
-"""A briefing's print page and downloads (PDF, XLSX, CSV of incidents, text for Telegram)."""
+"""A briefing's print page and downloads (PDF, XLSX, CSV of incidents, text for Telegram).
 
-from flask import Response, render_template
+The page's PDF and Excel buttons queue a background job (`briefings/jobs.py`); the GET downloads
+stay for scripts and for the public updates page.
+"""
+
+from flask import Response, redirect, render_template, url_for
 from flask_babel import force_locale
+from flask_login import current_user
 
 from observe.briefings import bp, exports, services
+from observe.briefings.jobs import queue_briefing_export
 from observe.briefings.views.briefings import load_briefing
 from observe.briefings.views.dashboard import vocabulary
 from observe.permissions import requires
@@ -39,3 +45,12 @@ def download(briefing_id: int, fmt: str):
     return Response(body, mimetype=MIMETYPES[fmt], headers={
         "Content-Disposition": f'{disposition}; filename="{name}"',
         "Cache-Control": "no-store"})
+
+
+@bp.post("/<int:briefing_id>/export.<any(pdf, xlsx):fmt>")
+@requires("briefings.view")
+def export_job(briefing_id: int, fmt: str):
+    briefing = load_briefing(briefing_id)
+    job = queue_briefing_export(briefing, fmt, actor=current_user._get_current_object(),
+                                back_url=url_for(".show", briefing_id=briefing.id))
+    return redirect(url_for("jobs.show", job_id=job.id))
