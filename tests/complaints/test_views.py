@@ -131,3 +131,15 @@ def test_export_in_scope_overdue_first(world, client, login):
     assert other.reference not in references
     assert rows[1][11] == "yes" and rows[1][-1] == ", ".join(i.reference for i in world.own)
     assert client.get("/complaints/export.xlsx").status_code == 200
+
+
+def test_triage_page_links_to_a_new_complaint_for_the_legal_team(world, client, login):
+    incident = world.own[0]
+    login(user=world.hq)
+    page = client.get(f"/reports/triage/{incident.id}").get_data(as_text=True)
+    assert f"/complaints/new?incident={incident.id}" in page
+    client.post("/logout")
+    client.get("/login?lang=en")
+    login("coordinator", branch=world.day.own.branch)
+    page = client.get(f"/reports/triage/{incident.id}").get_data(as_text=True)
+    assert "/complaints/new" not in page
