@@ -5,6 +5,7 @@ import json
 from datetime import date, datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from fpdf import FPDF
 from sqlalchemy import select
 
@@ -19,6 +20,17 @@ PROFILE_FIELDS = ("full_name", "iin", "birth_date", "phone", "email", "city", "l
                   "other_language", "experience", "availability", "channel", "campaign",
                   "status", "consent_version", "consent_at", "declared_independent_at",
                   "applied_at")
+
+PROFILE_LABELS = {
+    "full_name": _l("Name"), "iin": _l("IIN"), "birth_date": _l("Date of birth"),
+    "phone": _l("Phone"), "email": _l("E-mail"), "city": _l("City"),
+    "languages": _l("Languages"), "other_language": _l("Other language"),
+    "experience": _l("Experience"), "availability": _l("Availability"),
+    "channel": _l("Where you heard of us"), "campaign": _l("Campaign"), "status": _l("Status"),
+    "consent_version": _l("Consent version"), "consent_at": _l("Consent given"),
+    "declared_independent_at": _l("Declared independent"), "applied_at": _l("Applied"),
+    "branch": _l("Branch"),
+}
 
 
 def _plain(value):

@@ -8,7 +8,7 @@ from flask_login import current_user, logout_user
 from observe.common.db import utcnow
 from observe.common.forms import service_errors
 from observe.complaints.privacy import bp, queries, services
-from observe.complaints.privacy.exports import own_data, own_export
+from observe.complaints.privacy.exports import PROFILE_LABELS, own_data, own_export
 from observe.complaints.privacy.forms import PolicyForm, WithdrawForm
 from observe.complaints.privacy.rules import DOWNLOAD_LABELS
 from observe.elections.models import Election
@@ -53,7 +53,7 @@ def policy(election_id: int):
 def mine():
     observer = signed_in_observer(current_user)
     return render_template("complaints/mine.html", data=own_data(observer),
-                           form=WithdrawForm(formdata=None))
+                           labels=PROFILE_LABELS)
 
 
 @bp.get("/mine.<any(json, pdf):fmt>")
