@@ -1,8 +1,9 @@
 """Small JPEG previews of stored photos, kept beside the original (`<name>.thumb.jpg`).
 
 The original is never re-encoded or served scaled down: its bytes are the evidence and its SHA-256
-is recorded. A preview is made on first request, so sending a report never waits for it, and is
-written atomically, so two staff opening the same report at once don't see half a file.
+is recorded. A preview is made by a background task after the upload commits (on a worker where
+a broker is configured), or on first request if it is missing, and is written atomically, so two
+staff opening the same report at once (or the task and a member of staff) never see half a file.
 """
 
 import os

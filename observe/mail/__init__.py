@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("mail", __name__, url_prefix="/admin/outbox")
 
-from observe.mail import views  # noqa: E402,F401
+from observe.mail import tasks, views  # noqa: E402,F401

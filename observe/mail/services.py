@@ -1,10 +1,12 @@
 """Composing and sending e-mail: queued in the outbox inside the transaction, sent after it.
 
 SMTP is never spoken while the caller's transaction (and any row lock it holds) is open: the
-message is only a row until the commit, and `deliver` runs after it in its own session.
+message is only a row until the commit; then a delivery task is queued (a Celery worker sends it
+where a broker is configured, inline otherwise), and `deliver` runs in its own session.
 `flask mail send` retries whatever is still unsent.
 """
 
+import logging
 import smtplib
 from email.message import EmailMessage
 
@@ -15,7 +17,11 @@ from sqlalchemy.orm import Session
 from observe.common.db import utcnow
 from observe.common.transaction import after_commit
 from observe.extensions import db
+from observe.jobs.queue import send
 from observe.mail.models import OutboxMessage
+
+DELIVER_TASK = "observe.mail.deliver"
+log = logging.getLogger("observe.mail")
 
 
 def send_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
@@ -24,8 +30,16 @@ def send_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
     db.session.add(message)
     db.session.flush()
     if current_app.config.get("SMTP_HOST"):
-        after_commit(deliver, current_app._get_current_object(), message.id)
+        after_commit(queue_delivery, message.id)
     return message
+
+
+def queue_delivery(message_id: int) -> None:
+    """Hand one committed outbox message to the delivery task (a worker, or inline)."""
+    try:
+        send(DELIVER_TASK, message_id)
+    except Exception:  # noqa: BLE001  a broker that is down: `flask mail send` retries it
+        log.exception("outbox message %s could not be queued for delivery", message_id)
 
 
 def deliver(app, message_id: int) -> None:

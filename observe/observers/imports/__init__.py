@@ -96,7 +96,7 @@ _VALIDATED: "OrderedDict[tuple, tuple]" = OrderedDict()
 _VALIDATED_KEPT = 2
 
 
-def _validate(path, filename: str, mapping: dict | None, preview_size: int):
+def _validate(path, filename: str, mapping: dict | None, preview_size: int, progress=None):
     data = path if isinstance(path, bytes | bytearray) else Path(path).read_bytes()
     # The header may sit under a title row; a pending file (a path) is parsed once, then reread.
     frame = read_table(path, filename, SYNONYMS)
@@ -113,7 +113,11 @@ def _validate(path, filename: str, mapping: dict | None, preview_size: int):
     errors: list[RowError] = []
     passed: list[tuple[int, dict]] = []
     consent_column = bool(mapping.get("consent"))
-    for line, row in zip(frame.index.tolist(), frame.to_dict("records"), strict=True):
+    total = len(frame)
+    for number, (line, row) in enumerate(zip(frame.index.tolist(), frame.to_dict("records"),
+                                             strict=True)):
+        if progress is not None and number % 250 == 0:
+            progress(number, total)
         raw = raw_row(row, mapping)
         clean, problems = validate_applicant(raw, require_email=False, age_on=age_on)
         check_form_columns(raw, clean, problems, consent_column)
@@ -128,9 +132,9 @@ def _validate(path, filename: str, mapping: dict | None, preview_size: int):
 
 
 def _analyse(path, filename: str, mapping: dict | None, *, actor=None, paper_consent=False,
-             preview_size: int = 10) -> _Analysis:
+             preview_size: int = 10, progress=None) -> _Analysis:
     columns, mapping, total, (rows, lines, header_line), errors, passed = _validate(
-        path, filename, mapping, preview_size)
+        path, filename, mapping, preview_size, progress)
     preview = ImportPreview(
         filename=filename, columns=columns, mapping=mapping, rows=rows, lines=lines,
         header_line=header_line,
@@ -167,14 +171,16 @@ def _analyse(path, filename: str, mapping: dict | None, *, actor=None, paper_con
 
 
 def preview_import(path, filename: str, branch, mapping: dict | None = None, *, actor=None,
-                   paper_consent: bool = False) -> ImportPreview:
+                   paper_consent: bool = False, progress=None) -> ImportPreview:
     """Read the file, guess (or apply) the column mapping and check every row; write nothing.
 
     `paper_consent`: the coordinator confirmed that consent was collected on paper, which
-    stands in for a consent column. Raises observe.common.tabular.TableError when the file
+    stands in for a consent column. `progress(done, total)` hears how many rows were checked
+    (a background import shows it). Raises observe.common.tabular.TableError when the file
     cannot be read.
     """
-    return _analyse(path, filename, mapping, actor=actor, paper_consent=paper_consent).preview
+    return _analyse(path, filename, mapping, actor=actor, paper_consent=paper_consent,
+                    progress=progress).preview
 
 
 def run_import(path, filename: str, branch, mapping: dict | None, mode: str, actor, *,

@@ -1,6 +1,6 @@
 """Import of a roster from a spreadsheet and export of the filtered registry (CSV, XLSX)."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -13,6 +13,7 @@ from observe.common.uploads import PendingUploads
 from observe.observers import bp, imports
 from observe.observers.exports import registry_table
 from observe.observers.forms import ImportUploadForm
+from observe.observers.imports.jobs import queue_observer_import
 from observe.observers.views.registry import FILTERS
 from observe.permissions import acting_branch, get_or_404_in_scope, requires
 
@@ -68,6 +69,13 @@ def import_preview(token: str):
     form = mapping_form(imports.FIELDS, preview.columns, preview.mapping)
     if form.validate_on_submit() and (form.import_valid.data or form.import_all.data):
         mode = "valid_only" if form.import_valid.data else "all_or_nothing"
+        if preview.total_rows > current_app.config["IMPORT_JOB_ROWS"]:
+            # A large file is imported by a background job; its page shows the progress.
+            job = queue_observer_import(token, branch, preview.mapping, mode, user,
+                                        paper_consent=paper_consent, rows=preview.total_rows,
+                                        filename=filename,
+                                        back_url=url_for("observers.index"))
+            return redirect(url_for("jobs.show", job_id=job.id))
         with service_errors() as outcome:
             result = imports.run_import(path, filename, branch, preview.mapping, mode, user,
                                         paper_consent=paper_consent)
