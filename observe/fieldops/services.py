@@ -24,6 +24,7 @@ from observe.common.db import utcnow
 from observe.common.errors import DomainError
 from observe.extensions import db
 from observe.fieldops import queries, rules
+from observe.fieldops.jobs import queue_broadcast_mail
 from observe.fieldops.models import Broadcast, BroadcastReceipt, CallNote, FieldAlert, SosSignal
 from observe.mail.services import send_mail
 from observe.observers.queries import observer_of
@@ -276,7 +277,8 @@ def note_call(assignment, note: str, *, actor) -> CallNote:
 # --- Broadcasts -----------------------------------------------------------------------------------
 
 def send_broadcast(election, data: dict, *, actor) -> Broadcast:
-    """Send a short message to the chosen observers: a banner in the app and an e-mail each.
+    """Send a short message to the chosen observers: a banner in the app at once, and an e-mail
+    each through a background job.
     A coordinator's broadcast is confined to their region whatever the form said."""
     body = (data.get("body") or "").strip()
     if not body:
@@ -299,14 +301,15 @@ def send_broadcast(election, data: dict, *, actor) -> Broadcast:
                           sent_at=utcnow(), **filters)
     db.session.add(broadcast)
     db.session.flush()
-    sender = actor.full_name or actor.email
+    emailed = 0
     for observer in observers:
         address = observer.user.email if observer.user else observer.email
+        emailed += bool(address)
         db.session.add(BroadcastReceipt(broadcast_id=broadcast.id, observer_id=observer.id,
                                         emailed=bool(address)))
-        if address:
-            send_mail(address, _("Message from %(sender)s", sender=sender), body)
     db.session.flush()
+    if emailed:  # the e-mails go out through a background job (inline without a broker)
+        queue_broadcast_mail(broadcast, emailed, actor=actor)
     record("fieldops.broadcast", broadcast, actor=actor,
            summary=f"{len(observers)} observer(s) · {region or '*'}")
     return broadcast

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from observe.extensions import db
 from observe.fieldops.models import Broadcast, BroadcastReceipt
+from observe.jobs.models import Job
 from tests.fieldops.conftest import add_assignment, check_in, local, outbox
 
 
@@ -44,6 +45,10 @@ def test_a_broadcast_to_those_not_checked_in_with_read_receipts(client, login, m
     assert broadcast.region == own.station.region
     assert set(receipts(broadcast)) == {late.observer_id}
     assert [m.recipient for m in outbox("Message from Erlan M")] == [late.observer.user.email]
+    # The e-mails went through a background job (run inline: no broker in the tests).
+    job = db.session.scalars(select(Job)).one()
+    assert (job.kind, job.status, job.user_id) == ("fieldops.broadcast_mail", "done",
+                                                   coordinator.id)
     assert "Recipients: 1 · e-mailed: 1 · delivered: 0 · read: 0" in page(
         client, "/fieldops/broadcasts")
     client.post("/logout")
