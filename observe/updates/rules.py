@@ -1,5 +1,6 @@
 """What a post may carry: video links only from the platforms BAQYLA streams on, checked by host."""
 
+import re
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
@@ -47,3 +48,28 @@ def clean_video_url(url: str) -> str:
         raise PostError(_("Give an https link to a video or stream on YouTube, Facebook, "
                           "Instagram or Telegram."), field="video_url")
     return url
+
+
+# What HQ is warned about before publishing: something like a phone number (+7 7xx … in any
+# formatting), an IIN (12 digits whose control digit and birth date are valid) or an e-mail.
+_SEP = r"[\s\-.()\u00a0]*"
+_PHONE = re.compile(rf"(?<!\d)(?:\+{_SEP}7|8|7){_SEP}\(?7\d{_SEP}\d\)?" + rf"{_SEP}\d" * 7
+                    + r"(?!\d)")
+_TWELVE = re.compile(r"(?<!\d)\d{12}(?!\d)")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+
+def personal_data_warnings(*texts: str) -> list[str]:
+    """Names of the kinds of personal data a post's texts seem to hold (for HQ's review)."""
+    from observe.observers.rules import birth_date_from_iin, iin_control_digit
+
+    text = " ".join(t or "" for t in texts)
+    found = []
+    if _PHONE.search(text):
+        found.append(_("a phone number"))
+    if any(iin_control_digit(m[:11]) == int(m[11]) and birth_date_from_iin(m)
+           for m in _TWELVE.findall(text)):
+        found.append(_("an IIN"))
+    if _EMAIL.search(text):
+        found.append(_("an e-mail address"))
+    return found

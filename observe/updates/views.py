@@ -19,6 +19,7 @@ from observe.updates import bp, queries, services
 from observe.updates.forms import ActionForm, EvidenceForm, PostForm, PublishForm, ReturnForm
 from observe.updates.media import original_of, public_copy
 from observe.updates.models import STATUSES, Post, PostMedia
+from observe.updates.rules import personal_data_warnings
 
 ZONE = ZoneInfo("Asia/Almaty")
 
@@ -98,7 +99,8 @@ def show(post_id: int):
         "updates/show.html", post=post, region_name=region_name, action_form=ActionForm(),
         return_form=ReturnForm(), publish_form=PublishForm(), evidence_form=EvidenceForm(),
         photos=queries.incident_photos(post), hq=can(current_user, "updates.publish"),
-        now=utcnow(), actions=action_labels())
+        now=utcnow(), actions=action_labels(),
+        warnings=personal_data_warnings(post.title, post.body))
 
 
 def action_labels() -> dict:

@@ -155,3 +155,17 @@ def test_hq_clears_an_incident_photo_for_a_post(client, login, world, incident_p
     client.post(f"/updates/posts/{post.id}/publish", data={"publish_at": ""})
     media = client.get(f"/updates/media/{post.media[0].id}")
     assert media.status_code == 200 and media.mimetype == "image/jpeg"
+
+
+def test_hq_is_warned_of_personal_data_in_a_post(client, login, world, make_post):
+    from tests.observers.factories import valid_iin
+
+    clean = make_post(to="submitted", body="Stations opened at 07:00.")
+    leaky = make_post(to="submitted", body=f"Call Aigerim on 8 (701) 234-56-78, IIN "
+                                           f"{valid_iin()}, or aigerim@mail.kz.")
+    login(user=world.hq)
+    assert "data-personal-data" not in client.get(f"/updates/posts/{clean.id}").get_data(
+        as_text=True)
+    page = client.get(f"/updates/posts/{leaky.id}").get_data(as_text=True)
+    assert "data-personal-data" in page
+    assert "a phone number, an IIN, an e-mail address" in page
