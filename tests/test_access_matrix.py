@@ -414,6 +414,7 @@ MATRIX += [
                            ("POST", "appeal"), ("GET", "document"), ("POST", "document"),
                            ("POST", "redraft"))],
     ("GET", "/privacy/", "/privacy/", ADMIN_ONLY),
+    ("POST", "/privacy/erase", "/privacy/erase", {**ADMIN_ONLY, "admin": 302}),
     ("POST", "/privacy/elections/<int:election_id>/policy",
      "/privacy/elections/{election}/policy", {**ADMIN_ONLY, "admin": 302}),
     ("GET", "/privacy/mine", "/privacy/mine", OBSERVERS_ONLY),

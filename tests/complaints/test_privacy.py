@@ -170,3 +170,28 @@ def test_withdrawal_needs_confirmation_then_erases(world, client, login):
     assert sweep.find(values) == {}
     # Signed out for good: the next page asks for a sign-in.
     assert client.get("/privacy/mine").status_code == 302
+
+
+def test_admin_runs_the_erasure_as_a_background_job(world, client, login):
+    from observe.jobs.models import Job
+
+    day = world.day
+    for observer in (day.own.observer, day.other.observer):
+        observer.applied_at = utcnow() - timedelta(days=90)
+    values = _personal(day.own.observer) + _personal(day.other.observer)
+    _close(day.election, world.hq, days_ago=30)
+    services.set_policy(day.election, 0, actor=world.admin)
+    db.session.commit()
+    login(user=world.admin)
+    refused = client.post("/privacy/erase", data={})
+    assert refused.status_code == 302
+    assert db.session.scalar(select(func.count(Erasure.id))) == 0
+    response = client.post("/privacy/erase", data={"confirm": "y"})
+    assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
+    db.session.expire_all()
+    job = db.session.scalar(select(Job))
+    assert job.kind == "privacy.erase" and job.status == "done"
+    assert job.result == {"erased": 2}
+    assert sweep.find(values) == {}
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(
+        AuditEntry.action == "privacy.erase", AuditEntry.actor_id == world.admin.id)) == 2

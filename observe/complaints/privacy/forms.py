@@ -22,3 +22,10 @@ class WithdrawForm(FlaskForm):
            "account is closed, and my reports stay under a pseudonym."),
         validators=[checked(_l("Tick the box to confirm."))])
     submit = SubmitField(_l("Withdraw my consent and erase my data"))
+
+
+class EraseForm(FlaskForm):
+    confirm = BooleanField(
+        _l("I understand: the personal data of every observer listed above is erased for good."),
+        validators=[checked(_l("Tick the box to confirm."))])
+    submit = SubmitField(_l("Erase now"))

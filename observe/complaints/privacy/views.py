@@ -9,7 +9,8 @@ from observe.common.db import utcnow
 from observe.common.forms import service_errors
 from observe.complaints.privacy import bp, queries, services
 from observe.complaints.privacy.exports import PROFILE_LABELS, own_data, own_export
-from observe.complaints.privacy.forms import PolicyForm, WithdrawForm
+from observe.complaints.privacy.forms import EraseForm, PolicyForm, WithdrawForm
+from observe.complaints.privacy.jobs import queue_erasure
 from observe.complaints.privacy.rules import DOWNLOAD_LABELS
 from observe.elections.models import Election
 from observe.extensions import db
@@ -25,7 +26,23 @@ def overview():
              for item in elections}
     return render_template("complaints/privacy.html", elections=elections, forms=forms,
                            planned=services.plan(now), downloads=queries.download_log(),
-                           download_labels=DOWNLOAD_LABELS, now_utc=now)
+                           download_labels=DOWNLOAD_LABELS, now_utc=now,
+                           erase_form=EraseForm(formdata=None))
+
+
+@bp.post("/erase")
+@requires("privacy.manage")
+def erase():
+    form = EraseForm()
+    if not form.validate_on_submit():
+        for message in form.confirm.errors or [_("The erasure was not started. Try again.")]:
+            flash(message, "danger")
+        return redirect(url_for("privacy.overview"))
+    with service_errors() as outcome:
+        job = queue_erasure(actor=current_user._get_current_object())
+    if not outcome.ok:
+        return redirect(url_for("privacy.overview"))
+    return redirect(url_for("jobs.show", job_id=job.id))
 
 
 @bp.post("/elections/<int:election_id>/policy")
