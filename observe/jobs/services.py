@@ -5,10 +5,11 @@ job's "done" in one transaction, or not at all.
 
 import logging
 import time
+from datetime import timedelta
 
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
 from observe.common import files
@@ -22,6 +23,8 @@ from observe.jobs.registry import HANDLERS, Outcome
 
 AREA = "jobs"
 RUN_TASK = "observe.jobs.run"
+# A job's file is kept this long after the job finished, then deleted with the next job queued.
+FILE_HOURS = 24
 # Progress is written at most this often (seconds): a page polls it, nobody needs every row.
 PROGRESS_EVERY = 0.5
 log = logging.getLogger("observe.jobs")
@@ -37,7 +40,19 @@ def queue(kind: str, *, user, title: str, params: dict | None = None, total: int
     db.session.add(job)
     db.session.flush()
     after_commit(_dispatch, job.id)
+    _expire_files()
     return job
+
+
+def _expire_files() -> None:
+    """Delete the files of jobs finished more than FILE_HOURS ago (mandate letters carry IINs):
+    the rows stay, their download is gone; each new job sweeps a few."""
+    cutoff = utcnow() - timedelta(hours=FILE_HOURS)
+    for old in db.session.scalars(select(Job).where(Job.file_name != "",
+                                                    Job.finished_at < cutoff).limit(50)):
+        after_commit(files.remove, file_of(old))
+        old.file_name = ""
+    db.session.flush()
 
 
 def _dispatch(job_id: int) -> None:

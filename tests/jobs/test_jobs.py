@@ -196,3 +196,24 @@ def _almaty_coordinator():
                             branch=branch)
     db.session.commit()
     return user
+
+
+def test_a_jobs_file_is_deleted_a_day_after(app, client, login, letters):
+    from datetime import timedelta
+
+    from observe.common import files
+
+    world = letters(1)
+    client.get("/login?lang=en")
+    login(user=world.coordinator)
+    old_id = job_id_of(client.post(f"/assignments/{world.election.id}/mandates/job"))
+    old = db.session.get(Job, old_id)
+    path = files.path(job_services.file_of(old))
+    assert path.exists()
+    old.finished_at = utcnow() - timedelta(hours=job_services.FILE_HOURS + 1)
+    db.session.commit()
+    job_id_of(client.post(f"/assignments/{world.election.id}/mandates/job"))  # sweeps
+    assert not path.exists()
+    assert client.get(f"/jobs/{old_id}/download").status_code == 404
+    assert "The file was deleted a day after" in client.get(f"/jobs/{old_id}").get_data(
+        as_text=True)
