@@ -76,8 +76,8 @@ def _set(job_id: int, **values) -> None:
 class Progress:
     """`progress(done, total=None)`: how far a job is, written now and then on its own connection.
 
-    Handlers report progress before they write anything: on SQLite a second connection cannot
-    write while the job's transaction holds the write lock.
+    On SQLite a second connection cannot write while the job's transaction holds the write
+    lock: once the job has written, progress is not written until the end.
     """
 
     def __init__(self, job_id: int, total: int):
@@ -90,10 +90,19 @@ class Progress:
         if now - self.written_at < PROGRESS_EVERY and done < self.total and total is None:
             return
         self.written_at = now
+        if _sqlite_writing():
+            return  # the job's transaction holds SQLite's write lock: the bar jumps at the end
         try:
             _set(self.job_id, done=min(done, self.total), total=self.total)
         except OperationalError:  # a locked SQLite file: the bar moves at the next call
             log.warning("progress of job %s not written", self.job_id)
+
+
+def _sqlite_writing() -> bool:
+    """True when the job's own session has written to SQLite (a second writer would wait)."""
+    if db.engine.dialect.name != "sqlite" or not db.session().in_transaction():
+        return False
+    return db.session.connection().connection.dbapi_connection.in_transaction
 
 
 def run(job_id: int) -> None:

@@ -2,6 +2,7 @@
 observer import, mail and photo previews; a job is seen only by whoever queued it (and admin)."""
 
 import io
+import time
 
 import pytest
 from pypdf import PdfReader
@@ -217,3 +218,27 @@ def test_a_jobs_file_is_deleted_a_day_after(app, client, login, letters):
     assert client.get(f"/jobs/{old_id}/download").status_code == 404
     assert "The file was deleted a day after" in client.get(f"/jobs/{old_id}").get_data(
         as_text=True)
+
+
+@handler("tests.write_then_report")
+def _write_then_report(job, progress):
+    from observe.audit.services import record
+
+    record("tests.job", job, actor=job.user, summary="written before progress")
+    db.session.flush()
+    started = time.monotonic()
+    for done in range(1, 4):
+        progress(done, 3)
+    # On SQLite the progress writer would wait for the job's own write lock: it must not.
+    assert time.monotonic() - started < 2
+    from observe.jobs.registry import Outcome
+
+    return Outcome(result={"messages": ["ok"]})
+
+
+def test_progress_after_a_write_never_waits_for_the_jobs_own_lock(app, make_user):
+    user = make_user("coordinator")
+    job = job_services.queue("tests.write_then_report", user=user, title="w", total=3)
+    db.session.commit()
+    db.session.refresh(job)
+    assert (job.status, job.done, job.total) == ("done", 3, 3), job.error
