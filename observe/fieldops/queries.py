@@ -127,7 +127,8 @@ def board_rows(election, user, now: datetime, region: str | None = None) -> list
     zone, opens, closes = rules.election_zone(election), election.polls_open, election.polls_close
     rows = []
     # Plain rows through the session's connection: no ORM bookkeeping for thousands of them.
-    for values in db.session.connection().execute(board_statement(election.id, user, region)):
+    result = db.session.connection().execute(board_statement(election.id, user, region))
+    for values in result.all():  # one fetch, not a round of the driver per row
         values = list(values)
         if not show_phone:
             values[11] = None
