@@ -395,34 +395,6 @@ MATRIX += [
      OBSERVERS_ONLY),
 ]
 
-# Complaints: HQ and admins act, coordinators read their region (scope: tests/complaints);
-# personal data: admins; an observer's own data needs an observer record (403 here).
-COMPLAINT_404 = {**BRANCH_VIEWERS, "admin": 404, "hq": 404, "coordinator": 404}
-COMPLAINT_MANAGE_404 = {**CURRICULUM, "admin": 404, "hq": 404}
-MATRIX += [
-    ("GET", "/complaints/", "/complaints/", BRANCH_VIEWERS),
-    ("GET", "/complaints/export.<any(csv, xlsx):fmt>", "/complaints/export.csv",
-     BRANCH_VIEWERS),
-    ("GET", "/complaints/new", "/complaints/new", CURRICULUM),
-    ("POST", "/complaints/new", "/complaints/new", CURRICULUM),
-    ("GET", "/complaints/<int:complaint_id>", "/complaints/0", COMPLAINT_404),
-    ("GET", "/complaints/<int:complaint_id>/complaint.<any(pdf, docx):fmt>",
-     "/complaints/0/complaint.pdf", COMPLAINT_404),
-    *[(method, f"/complaints/<int:complaint_id>/{page}", f"/complaints/0/{page}",
-       COMPLAINT_MANAGE_404)
-      for method, page in (("POST", "details"), ("POST", "file"), ("POST", "answer"),
-                           ("POST", "appeal"), ("GET", "document"), ("POST", "document"),
-                           ("POST", "redraft"))],
-    ("GET", "/privacy/", "/privacy/", ADMIN_ONLY),
-    ("POST", "/privacy/erase", "/privacy/erase", {**ADMIN_ONLY, "admin": 302}),
-    ("POST", "/privacy/elections/<int:election_id>/policy",
-     "/privacy/elections/{election}/policy", {**ADMIN_ONLY, "admin": 302}),
-    ("GET", "/privacy/mine", "/privacy/mine", OBSERVERS_ONLY),
-    ("GET", "/privacy/mine.<any(json, pdf):fmt>", "/privacy/mine.json", OBSERVERS_ONLY),
-    ("GET", "/privacy/mine/withdraw", "/privacy/mine/withdraw", OBSERVERS_ONLY),
-    ("POST", "/privacy/mine/withdraw", "/privacy/mine/withdraw", OBSERVERS_ONLY),
-]
-
 # Updates: the public pages answer everyone alike (a signed-in visitor is anonymous there);
 # staff pages for coordinators and HQ, HQ's steps for HQ (scope: tests/updates).
 UPDATES_HQ = {"anonymous": LOGIN, "admin": 404, "hq": 404, "coordinator": 403, "observer": 403}
@@ -461,6 +433,8 @@ COMPLAINT_404 = {**BRANCH_VIEWERS, "admin": 404, "hq": 404, "coordinator": 404}
 COMPLAINT_MANAGE_404 = {**CURRICULUM, "admin": 404, "hq": 404}
 MATRIX += [
     ("GET", "/complaints/", "/complaints/", BRANCH_VIEWERS),
+    ("GET", "/complaints/export.<any(csv, xlsx):fmt>", "/complaints/export.csv",
+     BRANCH_VIEWERS),
     ("GET", "/complaints/new", "/complaints/new", CURRICULUM),
     ("POST", "/complaints/new", "/complaints/new", CURRICULUM),
     ("GET", "/complaints/<int:complaint_id>", "/complaints/0", COMPLAINT_404),
@@ -472,6 +446,7 @@ MATRIX += [
                            ("POST", "appeal"), ("GET", "document"), ("POST", "document"),
                            ("POST", "redraft"))],
     ("GET", "/privacy/", "/privacy/", ADMIN_ONLY),
+    ("POST", "/privacy/erase", "/privacy/erase", {**ADMIN_ONLY, "admin": 302}),
     ("POST", "/privacy/elections/<int:election_id>/policy",
      "/privacy/elections/{election}/policy", {**ADMIN_ONLY, "admin": 302}),
     ("GET", "/privacy/mine", "/privacy/mine", OBSERVERS_ONLY),
