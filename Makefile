@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 DEMO_PASSWORD ?= observe-demo-2026
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: install translations run test lint messages bench clean
+.PHONY: install translations run worker test lint messages bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ run: install translations
 	@echo "password: $(DEMO_PASSWORD)). Volunteers apply at http://$(HOST):$(PORT)/join. Stop with Ctrl+C."
 	@echo ""
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# A Celery worker for the background jobs: needs CELERY_BROKER_URL (without one, jobs run inline
+# in the web process and no worker is needed).
+worker: install translations
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (redis://127.0.0.1:6379/0)"; exit 1; }
+	$(BIN)/celery -A observe.jobs.worker worker --loglevel=info -Q observe
 
 lint: install
 	$(BIN)/ruff check observe tests bench wsgi.py
