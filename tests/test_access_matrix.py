@@ -277,6 +277,7 @@ MATRIX = [
     ("POST", "/assignments/<int:election_id>/mandates/job",
      "/assignments/{election}/mandates/job", for_managers(302)),
     # Background jobs: only the user who queued one (and admin) sees it (tests/jobs); none is 404
+    ("GET", "/jobs/", "/jobs/", SIGNED_IN),
     ("GET", "/jobs/<int:job_id>", "/jobs/0", {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN}),
     ("GET", "/jobs/<int:job_id>.json", "/jobs/0.json",
      {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN}),

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from observe.common import files
 from observe.jobs import bp
-from observe.jobs.queries import job_for, status_of
+from observe.jobs.queries import job_for, jobs_of, status_of
 from observe.jobs.services import file_of
 
 
@@ -15,6 +15,12 @@ def _load(job_id: int):
     if job is None:
         abort(404)
     return job
+
+
+@bp.get("/")
+@login_required
+def index():
+    return render_template("jobs/index.html", jobs=jobs_of(current_user._get_current_object()))
 
 
 @bp.get("/<int:job_id>")

@@ -242,3 +242,19 @@ def test_progress_after_a_write_never_waits_for_the_jobs_own_lock(app, make_user
     db.session.commit()
     db.session.refresh(job)
     assert (job.status, job.done, job.total) == ("done", 3, 3), job.error
+
+
+def test_my_jobs_lists_only_mine_and_leads_back_to_each(app, client, login, letters, make_user):
+    world = letters(1)
+    other = make_user("coordinator", branch=world.branch)
+    theirs = job_services.queue("tests.refuse", user=other, title="Someone else's job")
+    db.session.commit()
+    client.get("/login?lang=en")
+    login(user=world.coordinator)
+    assert "No background jobs yet" in client.get("/jobs/").get_data(as_text=True)
+    job_id = job_id_of(client.post(f"/assignments/{world.election.id}/mandates/job"))
+    html = client.get("/jobs/").get_data(as_text=True)
+    assert f'href="/jobs/{job_id}"' in html and "Done" in html
+    assert "Someone else's job" not in html and f'href="/jobs/{theirs.id}"' not in html
+    assert 'href="/jobs/"' in client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert 'href="/jobs/"' in client.get("/account").get_data(as_text=True)
