@@ -223,3 +223,8 @@ def check_config(config) -> None:
         logging.getLogger("observe").warning(
             "RATELIMIT_STORAGE_URI is memory://: every worker keeps its own rate-limit counters. "
             "Set RATELIMIT_STORAGE_URI=redis://... in production.")
+    if config.get("OBSERVE_ENV") == "production" and not config.get("CELERY_BROKER_URL"):
+        # Letters, exports and large imports would then run inside the web workers' requests.
+        logging.getLogger("observe").warning(
+            "CELERY_BROKER_URL is not set: background jobs run inline in the web workers. Set "
+            "CELERY_BROKER_URL=redis://... and run `celery -A observe.jobs.worker worker`.")

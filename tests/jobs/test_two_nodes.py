@@ -63,3 +63,18 @@ def test_without_a_shared_cache_each_process_keeps_its_own(app):
 def test_a_cache_that_does_not_answer_is_skipped(app, monkeypatch):
     monkeypatch.setitem(app.config, "CACHE_URL", "redis://127.0.0.1:1/0")
     assert cache.get_or_set("x", 30, lambda: 5) == 5
+
+
+@pytest.mark.parametrize("broker, warned", [("", True), ("redis://127.0.0.1:6379/0", False)])
+def test_production_without_a_broker_warns(tmp_path, monkeypatch, caplog, broker, warned):
+    from observe import create_app
+    from observe.extensions import db
+
+    monkeypatch.delenv("FLASK_RUN_FROM_CLI", raising=False)
+    production = create_app({
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+        "OBSERVE_ENV": "production", "SECRET_KEY": "a-real-secret-key-0123456789-abcdefghij",
+        "RATELIMIT_STORAGE_URI": "memory://", "CELERY_BROKER_URL": broker})
+    assert any("CELERY_BROKER_URL" in r.getMessage() for r in caplog.records) is warned
+    with production.app_context():
+        db.engine.dispose()
