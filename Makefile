@@ -45,7 +45,7 @@ test: install translations lint
 
 # Refresh the catalogs after changing user-facing strings; then translate the new entries.
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.* __pycache__ .venv' -o observe/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --ignore-dirs '.* __pycache__ .venv' -o observe/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i observe/translations/messages.pot -d observe/translations --no-fuzzy-matching --ignore-obsolete
 
 bench: install

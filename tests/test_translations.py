@@ -18,7 +18,7 @@ TRANSLATIONS = ROOT / "observe" / "translations"
 TEMPLATE = TRANSLATIONS / "messages.pot"
 LOCALES = ("ru", "kk", "en")
 # The same keywords as `make messages` (on top of Babel's defaults: _, gettext, ngettext, ...).
-EXTRA_KEYWORDS = ("_l", "lazy_gettext")
+EXTRA_KEYWORDS = ("_l", "lazy_gettext", "lazy_pgettext:1c,2")
 HOW_TO_FIX = "run `make messages` and translate the new entries in ru, kk and en"
 
 # A %-format conversion: %s, %d, %(name)s, %(n)d, %.1f ... ("%%" is a literal percent sign).

@@ -20,8 +20,8 @@ def queue_mandate_letters(election, *, actor, branch_id: int | None, back_url: s
     count = len(mandate_assignments(election.id, actor, branch_id))
     if not count:
         raise DomainError(_("No active assignments to print for this election."))
-    title = ngettext("Mandate letter · %(election)s", "%(num)d mandate letters · %(election)s",
-                     count, election=election.name)
+    title = ngettext("%(num)d mandate letter · %(election)s",
+                     "%(num)d mandate letters · %(election)s", count, election=election.name)
     return queue(KIND, user=actor, title=title, total=count,
                  params={"election_id": election.id, "branch_id": branch_id,
                          "back_url": back_url})

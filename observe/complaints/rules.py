@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 BODIES = ("precinct", "district", "territorial", "cec", "prosecutor", "court")
 BODY_LABELS = {
@@ -38,7 +39,7 @@ OUTCOME_LABELS = {"upheld": _l("Upheld"), "partly": _l("Partly upheld"),
 
 STATUSES = ("draft", "filed", "closed")
 STATUS_LABELS = {"draft": _l("Draft"), "filed": _l("Filed, awaiting answer"),
-                 "closed": _l("Closed")}
+                 "closed": lazy_pgettext("complaint status", "Closed")}
 
 LANGUAGES = ("ru", "kk")
 LANGUAGE_LABELS = {"ru": "Русский", "kk": "Қазақша"}

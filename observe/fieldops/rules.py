@@ -11,6 +11,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from observe.assignments.rules import ACTIVE
 
@@ -34,7 +35,8 @@ SOS_REASONS = {
     "removed": _l("I am being removed"),
     "unsafe": _l("I feel unsafe"),
 }
-SOS_STATUSES = {"open": _l("Open"), "acknowledged": _l("Acknowledged"),
+SOS_STATUSES = {"open": lazy_pgettext("SOS status", "Open"),
+                "acknowledged": _l("Acknowledged"),
                 "resolved": _l("Resolved")}
 
 # The shifts that open the station (as on the observer's assignment page).

@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -105,8 +106,10 @@ def show(post_id: int):
 
 def action_labels() -> dict:
     """What each version's step is called on the post's page."""
-    return {"submit": _("Submitted"), "edit": _("Edited"), "approve": _("Approved"),
-            "return": _("Sent back"), "publish": _("Published"), "withdraw": _("Withdrawn"),
+    return {"submit": _("Submitted"), "edit": _("Edited"),
+            "approve": pgettext("post status", "Approved"), "return": _("Sent back"),
+            "publish": pgettext("post status", "Published"),
+            "withdraw": pgettext("post status", "Withdrawn"),
             "pin": _("Pinned"), "unpin": _("Unpinned"), "media": _("Photos changed")}
 
 
