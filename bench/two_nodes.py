@@ -53,9 +53,12 @@ http {{
     fastcgi_temp_path {tmp}/fastcgi;
     uwsgi_temp_path {tmp}/uwsgi;
     scgi_temp_path {tmp}/scgi;
-    upstream one_node {{ server 127.0.0.1:{a}; keepalive 128; }}
-    upstream two_nodes {{ server 127.0.0.1:{a}; server 127.0.0.1:{b}; keepalive 128; }}
-    upstream one_big_node {{ server 127.0.0.1:{c}; keepalive 128; }}
+    # Idle upstream connections are dropped before gunicorn's own 2 s keep-alive closes them:
+    # a POST sent on a connection gunicorn just closed would come back as a 502.
+    upstream one_node {{ server 127.0.0.1:{a}; keepalive 128; keepalive_timeout 1s; }}
+    upstream two_nodes {{ server 127.0.0.1:{a}; server 127.0.0.1:{b};
+                         keepalive 128; keepalive_timeout 1s; }}
+    upstream one_big_node {{ server 127.0.0.1:{c}; keepalive 128; keepalive_timeout 1s; }}
     server {{
         listen 127.0.0.1:{one};
         location / {{ proxy_pass http://one_node; proxy_http_version 1.1;
