@@ -13,8 +13,8 @@ from observe.briefings.demo import seed_briefing
 from observe.common.transaction import transactional
 from observe.complaints.demo import seed_complaints
 from observe.elections.demo import seed_election
-from observe.fieldops.demo import seed_fieldops
 from observe.extensions import db
+from observe.fieldops.demo import seed_fieldops
 from observe.observers.demo import seed_observers
 from observe.reports.demo import seed_reports
 from observe.training.demo import seed_training
