@@ -98,7 +98,7 @@ def test_acknowledge_then_resolve_and_the_observer_sees_who_and_when(client, log
     client.post("/logout")
     coordinator = make_user("coordinator", branch=polling_day.own.branch, full_name="Erlan M")
     login(user=coordinator)
-    board = page(client, "/fieldops/")
+    board = page(client, "/fieldops/?lang=en")  # the banner's words are matched in English
     assert f'data-state="sos" data-assignment="{polling_day.own.assignment.id}"' in board
     assert "1 open SOS" in board
     clock.set(10, 42)
