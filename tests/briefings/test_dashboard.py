@@ -28,7 +28,7 @@ def test_hq_sees_the_country_with_links(client, login, briefing_day):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert f'data-refresh-url="/briefings/dashboard/{election.id}/live"' in html
-    assert "js/briefings/dashboard.js" in html
+    assert "js/refresh.js" in html
     assert "<svg" in html and "style=" not in html and "<script>" not in html
     live = client.get(f"/briefings/dashboard/{election.id}/live")
     assert live.status_code == 200 and "no-store" in live.headers["Cache-Control"]
