@@ -1,13 +1,16 @@
 """Complaint forms: choices are the rules' vocabularies, labels translated lazily. Dates are
-datetime-local inputs read in Almaty time by the views (common.timezones.parse_local)."""
+datetime-local inputs, checked by the field and read in Almaty time by the views
+(common.timezones.from_local)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms import DateTimeLocalField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
 from observe.common.forms import required
 from observe.complaints.rules import BODY_LABELS, LANGUAGE_LABELS, OUTCOME_LABELS
+
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what a datetime-local input sends
 
 
 def _bodies():
@@ -37,19 +40,20 @@ class DetailsForm(FlaskForm):
 
 
 class FileForm(FlaskForm):
-    filed_at = StringField(_l("Filed at"), validators=[required()],
-                           render_kw={"type": "datetime-local"})
+    # InputRequired, not DataRequired: a typed value that is no date keeps its own message.
+    filed_at = DateTimeLocalField(_l("Filed at"), format=LOCAL_INPUT,
+                                  validators=[InputRequired(_l("This field is required."))])
     incoming_number = StringField(_l("Incoming number"), validators=[Optional(), Length(max=64)])
-    due_at = StringField(_l("Answer due (leave empty to use the body's deadline)"),
-                         validators=[Optional()], render_kw={"type": "datetime-local"})
+    due_at = DateTimeLocalField(_l("Answer due (leave empty to use the body's deadline)"),
+                                format=LOCAL_INPUT, validators=[Optional()])
     submit = SubmitField(_l("Record the filing"))
 
 
 class AnswerForm(FlaskForm):
     outcome = SelectField(_l("Outcome"), choices=list(OUTCOME_LABELS.items()),
                           validators=[required()])
-    answered_at = StringField(_l("Answered at"), validators=[Optional()],
-                              render_kw={"type": "datetime-local"})
+    answered_at = DateTimeLocalField(_l("Answered at"), format=LOCAL_INPUT,
+                                     validators=[Optional()])
     answer = TextAreaField(_l("The answer"), validators=[Optional(), Length(max=20000)])
     submit = SubmitField(_l("Record the answer"))
 

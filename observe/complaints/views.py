@@ -10,7 +10,7 @@ from observe.common.db import utcnow
 from observe.common.forms import service_errors
 from observe.common.pagination import page_args, paginate
 from observe.common.tabular import spreadsheet_download
-from observe.common.timezones import local_input, parse_local
+from observe.common.timezones import from_local, to_local
 from observe.complaints import bp, rules, services
 from observe.complaints.documents import complaint_docx, complaint_pdf
 from observe.complaints.exports import complaints_table
@@ -96,9 +96,9 @@ def new():
 def _forms(complaint: Complaint, **given) -> dict:
     forms = {
         "details_form": DetailsForm(obj=complaint) if complaint.status != "closed" else None,
-        "file_form": FileForm(formdata=None, filed_at=local_input(complaint.filed_at or utcnow()),
+        "file_form": FileForm(formdata=None, filed_at=to_local(complaint.filed_at or utcnow()),
                               incoming_number=complaint.incoming_number,
-                              due_at=local_input(complaint.due_at) if complaint.filed_at else ""),
+                              due_at=to_local(complaint.due_at) if complaint.filed_at else None),
         "answer_form": AnswerForm(formdata=None),
         "appeal_form": AppealForm(formdata=None, body=rules.next_body(complaint.body)),
     }
@@ -140,20 +140,14 @@ def file(complaint_id: int):
     complaint = _in_scope_or_404(complaint_id)
     form = FileForm()
     if form.validate_on_submit():
-        filed_at = parse_local(form.filed_at.data)
-        due_at = parse_local(form.due_at.data) if form.due_at.data else None
-        if filed_at is None:
-            form.filed_at.errors = [_("Enter a date and time.")]
-        elif form.due_at.data and due_at is None:
-            form.due_at.errors = [_("Enter a date and time.")]
-        else:
-            with service_errors(form) as outcome:
-                services.file_complaint(complaint, filed_at=filed_at,
-                                        incoming_number=form.incoming_number.data or "",
-                                        due_at=due_at, actor=current_user._get_current_object())
-            if outcome.ok:
-                flash(_("Filing recorded; the answer is due by the date shown."), "success")
-                return redirect(url_for("complaints.item", complaint_id=complaint.id))
+        with service_errors(form) as outcome:
+            services.file_complaint(complaint, filed_at=from_local(form.filed_at.data),
+                                    incoming_number=form.incoming_number.data or "",
+                                    due_at=from_local(form.due_at.data),
+                                    actor=current_user._get_current_object())
+        if outcome.ok:
+            flash(_("Filing recorded; the answer is due by the date shown."), "success")
+            return redirect(url_for("complaints.item", complaint_id=complaint.id))
     return _page(complaint, file_form=form)
 
 
@@ -163,17 +157,14 @@ def answer(complaint_id: int):
     complaint = _in_scope_or_404(complaint_id)
     form = AnswerForm()
     if form.validate_on_submit():
-        answered_at = parse_local(form.answered_at.data) if form.answered_at.data else None
-        if form.answered_at.data and answered_at is None:
-            form.answered_at.errors = [_("Enter a date and time.")]
-        else:
-            with service_errors(form) as outcome:
-                services.record_answer(complaint, outcome=form.outcome.data,
-                                       answered_at=answered_at, answer=form.answer.data or "",
-                                       actor=current_user._get_current_object())
-            if outcome.ok:
-                flash(_("Answer recorded; the complaint is closed."), "success")
-                return redirect(url_for("complaints.item", complaint_id=complaint.id))
+        with service_errors(form) as outcome:
+            services.record_answer(complaint, outcome=form.outcome.data,
+                                   answered_at=from_local(form.answered_at.data),
+                                   answer=form.answer.data or "",
+                                   actor=current_user._get_current_object())
+        if outcome.ok:
+            flash(_("Answer recorded; the complaint is closed."), "success")
+            return redirect(url_for("complaints.item", complaint_id=complaint.id))
     return _page(complaint, answer_form=form)
 
 

@@ -1,6 +1,5 @@
 """Coordinators and HQ: the posts list, a new post, its page, editing, and HQ's steps."""
 
-from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -12,6 +11,7 @@ from observe.branches.regions import REGIONS, region_name
 from observe.common.db import utcnow
 from observe.common.forms import service_errors
 from observe.common.pagination import paginate
+from observe.common.timezones import from_local
 from observe.elections.models import Election, PollingStation
 from observe.extensions import db
 from observe.permissions import acting_region, can, region_in_scope, requires
@@ -21,8 +21,6 @@ from observe.updates.forms import ActionForm, EvidenceForm, PostForm, PublishFor
 from observe.updates.media import original_of, public_copy
 from observe.updates.models import STATUSES, Post, PostMedia
 from observe.updates.rules import personal_data_warnings
-
-ZONE = ZoneInfo("Asia/Almaty")
 
 
 def _user():
@@ -154,8 +152,7 @@ def publish(post_id: int):
     if form.validate_on_submit():
         moment = form.publish_at.data
         with service_errors() as outcome:
-            services.publish_post(post, actor=_user(), publish_at=moment.replace(
-                tzinfo=ZONE).astimezone(ZoneInfo("UTC")) if moment else None)
+            services.publish_post(post, actor=_user(), publish_at=from_local(moment))
         if outcome.ok:
             flash(_("Published."), "success")
     else:
