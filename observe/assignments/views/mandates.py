@@ -43,6 +43,12 @@ def mandate(assignment_id: int):
         pdf_url=url_for(".mandate_pdf_one", assignment_id=assignment.id))
 
 
+def _acting_branch_id(user) -> int | None:
+    """The branch whose letters are asked for (?branch_id=, checked), or None for all in scope."""
+    branch = acting_branch(user, request.args.get("branch_id"))
+    return branch.id if branch is not None else None
+
+
 @bp.get("/mandates/<int:assignment_id>.pdf")
 @requires(*MANDATE_CAPABILITIES)
 def mandate_pdf_one(assignment_id: int):
@@ -57,8 +63,7 @@ def mandate_pdf_one(assignment_id: int):
 def mandates(election_id: int):
     election = load_election(election_id)
     user = _user()
-    branch = acting_branch(user, request.args.get("branch_id"))
-    branch_id = branch.id if branch is not None else None
+    branch_id = _acting_branch_id(user)
     assignments = mandate_assignments(election.id, user, branch_id)
     return render_template(
         "assignments/mandate.html", letters=[mandate_data(a) for a in assignments],
@@ -72,8 +77,7 @@ def mandates(election_id: int):
 def mandates_pdf(election_id: int):
     election = load_election(election_id)
     user = _user()
-    branch = acting_branch(user, request.args.get("branch_id"))
-    branch_id = branch.id if branch is not None else None
+    branch_id = _acting_branch_id(user)
     assignments = mandate_assignments(election.id, user, branch_id)
     if not assignments:
         abort(404)
@@ -88,8 +92,7 @@ def mandates_job(election_id: int):
     """The PDF of every letter is made by a background job; the user watches it on its page."""
     election = load_election(election_id)
     user = _user()
-    branch = acting_branch(user, request.args.get("branch_id"))
-    branch_id = branch.id if branch is not None else None
+    branch_id = _acting_branch_id(user)
     back_url = url_for(".mandates", election_id=election.id, branch_id=branch_id)
     with service_errors() as outcome:
         job = queue_mandate_letters(election, actor=user, branch_id=branch_id, back_url=back_url)
