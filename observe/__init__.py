@@ -48,13 +48,14 @@ def register_url_converters(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from observe import security
     from observe.auth import session as auth_session
-    from observe.common import sqlite
+    from observe.common import postgres, sqlite
     from observe.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from observe.i18n import select_locale, select_timezone
     from observe.jobs.queue import celery_init_app
 
     db.init_app(app)
     sqlite.configure_engine_events(app)
+    postgres.configure_engine_events(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)
