@@ -188,11 +188,15 @@ def run(database_url: str, stations: int, runs: int) -> dict:
         hq, coordinator = app.test_client(), app.test_client()
         for client, email in ((hq, "hq@example.org"),
                               (coordinator, "coordinator.karaganda@example.org")):
-            assert client.post("/login", data={"email": email, "password": PASSWORD}
-                               ).status_code == 302
+            with app.app_context():  # see get() below
+                assert client.post("/login", data={"email": email, "password": PASSWORD}
+                                   ).status_code == 302
 
         def get(client, url):
-            reply = client.get(url)
+            # A fresh app context per request: under the one pushed above, every request would
+            # share its `g` and so the first request's signed-in user (Flask-Login keeps it there).
+            with app.app_context():
+                reply = client.get(url)
             assert reply.status_code == 200, reply.status_code
             return reply
 

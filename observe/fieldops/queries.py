@@ -18,7 +18,7 @@ from observe.extensions import db
 from observe.fieldops import rules
 from observe.fieldops.models import Broadcast, BroadcastReceipt, CallNote, FieldAlert, SosSignal
 from observe.observers.models import Observer
-from observe.permissions import can, region_in_scope, scope_to_region
+from observe.permissions import acting_region, can, region_in_scope, scope_to_region
 from observe.reports.models import Report
 from observe.reports.services import reports_allowed_in_planning
 
@@ -82,23 +82,32 @@ class Row:
 
 def board_statement(election_id: int, user, region: str | None = None):
     """Every assignment of the election in the caller's region, with what the rules need: one
-    statement, the reports, open SOS and calls joined as grouped subqueries (no per-row query)."""
+    statement, the reports, open SOS and calls joined as grouped subqueries (no per-row query).
+    A regional board groups only its region's reports, not the whole country's."""
     reports = (select(Report.station_id, Report.observer_id,
                       func.min(case((Report.kind == "check_in",
                                      func.coalesce(Report.occurred_at, Report.received_at))),
                                type_=UTCDateTime).label("checked_in_at"),
                       func.max(Report.received_at, type_=UTCDateTime).label("last_report_at"))
                .where(Report.election_id == election_id)
-               .group_by(Report.station_id, Report.observer_id).subquery())
+               .group_by(Report.station_id, Report.observer_id))
     sos = (select(SosSignal.assignment_id, func.max(SosSignal.id).label("sos_id"))
            .where(SosSignal.election_id == election_id, SosSignal.status != "resolved")
-           .group_by(SosSignal.assignment_id).subquery())
+           .group_by(SosSignal.assignment_id))
     calls = (select(CallNote.assignment_id,
                     func.max(CallNote.called_at, type_=UTCDateTime).label("last_call_at"),
                     func.count(CallNote.id).label("calls"))
              .join(Assignment, Assignment.id == CallNote.assignment_id)
              .where(Assignment.election_id == election_id)
-             .group_by(CallNote.assignment_id).subquery())
+             .group_by(CallNote.assignment_id))
+    narrowed = region or (acting_region(user) if user is not None else None)
+    if narrowed:
+        stations = select(PollingStation.id).where(PollingStation.election_id == election_id,
+                                                   PollingStation.region == narrowed)
+        reports = reports.where(Report.station_id.in_(stations))
+        sos = sos.where(SosSignal.region == narrowed)
+        calls = calls.where(Assignment.station_id.in_(stations))
+    reports, sos, calls = reports.subquery(), sos.subquery(), calls.subquery()
     stmt = (select(Assignment.id, Assignment.status, Assignment.role, Assignment.shift,
                    PollingStation.id, PollingStation.number, PollingStation.district,
                    PollingStation.region, PollingStation.address, Observer.id,
@@ -121,27 +130,23 @@ def board_statement(election_id: int, user, region: str | None = None):
 def board_rows(election, user, now: datetime, region: str | None = None) -> list[Row]:
     """Every board row in the caller's scope (every region for user None) as of `now`, with
     its state and the alert kinds it has earned (`due`), in one pass of the rules."""
-    config = settings()
     day = rules.watched_day(election, now, reports_allowed_in_planning())
     show_phone = can(user, "observers.personal_data")
-    zone, opens, closes = rules.election_zone(election), election.polls_open, election.polls_close
+    evaluate = None if day is None else rules.Evaluator(
+        now, settings(), day=day, zone=rules.election_zone(election),
+        polls_open=election.polls_open, polls_close=election.polls_close)
     rows = []
     # Plain rows through the session's connection: no ORM bookkeeping for thousands of them.
     result = db.session.connection().execute(board_statement(election.id, user, region))
     for values in result.all():  # one fetch, not a round of the driver per row
-        values = list(values)
-        if not show_phone:
-            values[11] = None
-        row = Row(*values[:16], calls=values[16] or 0)
-        if day is None:  # nothing watched: no late or silent, no alert
+        row = Row(*values[:11], values[11] if show_phone else None, *values[12:16],
+                  calls=values[16] or 0)
+        if evaluate is None:  # nothing watched: no late or silent, no alert
             row.state = "withdrawn" if row.status not in ACTIVE else (
                 "checked_in" if row.checked_in_at else "expected")
         else:
-            state = rules.AssignmentState(
-                status=row.status, shift=row.shift, day=day, zone=zone, polls_open=opens,
-                polls_close=closes, checked_in_at=row.checked_in_at,
-                last_report_at=row.last_report_at, open_sos=row.sos_id is not None)
-            row.state, row.due = rules.evaluate(now, state, config)
+            row.state, row.due = evaluate(row.status, row.shift, row.checked_in_at,
+                                          row.last_report_at, row.sos_id is not None)
         rows.append(row)
     return rows
 
