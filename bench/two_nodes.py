@@ -1,5 +1,5 @@
 """Two app nodes against one, in the same run: `python bench/two_nodes.py [--seconds S]
-[--clients 64] [--workers 2] [--threads 4] [--rounds 2]`.
+[--clients 64] [--workers 2] [--threads 4] [--rounds 2] [--pin]`.
 
 Makes a throw-away PostgreSQL database and seeds it as bench/submissions.py does (its `seed`),
 then starts two gunicorn instances ("nodes", each `--workers` x `--threads`) on two ports with
@@ -16,6 +16,12 @@ It also counts the CPU seconds each part used during each run (gunicorn nodes, n
 PostgreSQL backends of the bench database, and the whole machine from /proc/stat), which names
 the bottleneck: on a 2-core machine the nodes share the same two cores, so a second node adds
 workers, not CPU.
+
+With `--pin`, each node is given a CPU of its own, as if it ran on a one-core machine: node A and
+the control C on CPU 0, node B on CPU 1 (`sched_setaffinity` on the gunicorn master and its
+workers; workers it forks later inherit it). PostgreSQL, nginx and wrk are not pinned: they take
+what the nodes leave on both CPUs, so the two-node figure pays for them and is a lower bound.
+This is what a second machine adds that a second set of workers on the same CPUs does not.
 """
 
 import argparse
@@ -155,6 +161,15 @@ def postgres_pids(database_url: str) -> list[int]:
     return pids
 
 
+def pin(pid: int, cpu: int) -> None:
+    """Keep a gunicorn node (master and workers) on one CPU."""
+    for each in tree(pid):
+        try:
+            os.sched_setaffinity(each, {cpu})
+        except OSError:
+            continue  # a worker that has just exited
+
+
 def settle(parts: dict, limit: float = 30) -> None:
     """Wait until the nodes are idle: requests a proxy still holds from the last run must not
     count in the next one."""
@@ -225,6 +240,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per node")
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--pin", action="store_true",
+                        help="one CPU per node: A and the control C on CPU 0, B on CPU 1")
     parser.add_argument("--database-url", default=os.environ.get(
         "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
         help="a PostgreSQL server URL (a throw-away database is made on it)")
@@ -255,6 +272,9 @@ def main() -> None:
             c = free_port()
             node_c = serve("wsgi:app", env, c, 2 * args.workers, args.threads, "/healthz")
             servers.append(node_c)
+            if args.pin:
+                for node, cpu in ((node_a, 0), (node_b, 1), (node_c, 0)):
+                    pin(node.pid, cpu)
             proxy, one, two, big = start_nginx(nginx, tmp / "nginx", a, b, c)
             servers.append(proxy)
             parts = {"node A": node_a.pid, "node B": node_b.pid, "node C": node_c.pid,
@@ -285,7 +305,8 @@ def main() -> None:
     one, two, big = best["one node"], best["two nodes"], best["one 2x node"]
     print(f"\nnginx round-robin, gunicorn {args.workers} workers x {args.threads} threads per "
           f"node, PostgreSQL, wrk -t2 {args.clients} clients, {args.seconds:.0f} s, best of "
-          f"{args.rounds}; {os.cpu_count()} CPUs")
+          f"{args.rounds}; {os.cpu_count()} CPUs"
+          + ("; nodes pinned: A and C on CPU 0, B on CPU 1" if args.pin else ""))
     print(f"one node : {one['rps']:7.1f} req/s  p99 {one['p99']:.0f} ms")
     print(f"two nodes: {two['rps']:7.1f} req/s  p99 {two['p99']:.0f} ms")
     print(f"one node, {2 * args.workers} workers: {big['rps']:7.1f} req/s  p99 {big['p99']:.0f} ms")
