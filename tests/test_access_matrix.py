@@ -392,6 +392,8 @@ MATRIX += [
     ("POST", "/fieldops/stations/<int:station_id>/sos", "/fieldops/stations/{station}/sos",
      OBSERVERS_ONLY),
     ("GET", "/fieldops/sos/mine/<int:sos_id>", "/fieldops/sos/mine/0", OBSERVERS_ONLY),
+    ("POST", "/fieldops/sos/mine/<int:sos_id>/photo", "/fieldops/sos/mine/0/photo",
+     OBSERVERS_ONLY),
     ("POST", "/fieldops/messages/<int:receipt_id>/read", "/fieldops/messages/0/read",
      OBSERVERS_ONLY),
 ]

@@ -3,7 +3,7 @@ notes and broadcasts."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length
 
@@ -26,6 +26,13 @@ class SosForm(SubmissionForm):
     longitude = HiddenField()
     accuracy = HiddenField()
     submit = SubmitField(_l("Send SOS"))
+
+
+class SosPhotoForm(FlaskForm):
+    """A photo added to an SOS already sent (the phone's queue sends an SOS without it)."""
+
+    photo = FileField(_l("Photo"), validators=[FileRequired(_l("Choose a photo."))])
+    submit = SubmitField(_l("Add the photo"))
 
 
 class ActionForm(FlaskForm):

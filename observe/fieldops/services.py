@@ -193,12 +193,7 @@ def submit_sos(data: dict, *, actor, photo=None,
         longitude=_coordinate(data.get("longitude"), -180, 180, "longitude"),
         accuracy_m=_coordinate(data.get("accuracy"), 0, 1_000_000, "accuracy"),
         raised_by_id=actor.id, raised_at=utcnow(), status="open")
-    kept = None
-    if photo is not None:
-        kept = files.store(photo[0], kinds=PHOTO_KINDS, max_bytes=_photo_limit(),
-                           area=PHOTO_AREA, filename=photo[1] or "")
-        signal.photo_name, signal.photo_type = kept.name, kept.mimetype
-        signal.photo_size, signal.photo_sha256 = kept.size, kept.sha256
+    kept = _store_photo(signal, photo) if photo is not None else None
     try:
         with db.session.begin_nested():
             db.session.add(signal)
@@ -214,6 +209,25 @@ def submit_sos(data: dict, *, actor, photo=None,
            summary=f"{signal.reason} · {assignment.station.number}")
     _mail_sos(signal, assignment, link_for)
     return signal, True
+
+
+def _store_photo(signal: SosSignal, photo) -> files.StoredFile:
+    kept = files.store(photo[0], kinds=PHOTO_KINDS, max_bytes=_photo_limit(), area=PHOTO_AREA,
+                       filename=photo[1] or "")
+    signal.photo_name, signal.photo_type = kept.name, kept.mimetype
+    signal.photo_size, signal.photo_sha256 = kept.size, kept.sha256
+    return kept
+
+
+def add_sos_photo(signal: SosSignal, photo, *, actor) -> None:
+    """The observer adds the photo to an SOS sent without one (an SOS queued offline goes
+    without its photo: the phone keeps text, not files). `photo` is (stream, filename)."""
+    if signal.observer.user_id != actor.id:
+        raise FieldopsError(_("Only the observer who sent this SOS can add its photo."))
+    if signal.photo_name:
+        raise FieldopsError(_("This SOS already has its photo."))
+    _store_photo(signal, photo)
+    record("fieldops.sos_photo", signal, actor=actor, summary=signal.photo_type)
 
 
 def _mail_sos(signal: SosSignal, assignment, link_for) -> None:

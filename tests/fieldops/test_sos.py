@@ -146,3 +146,39 @@ def test_scope_of_sos(client, login, make_user, polling_day):
     db.session.refresh(signal)
     assert signal.status == "open"
     assert signals() == 1
+
+
+def test_the_photo_of_an_sos_sent_without_one_is_added_from_its_receipt(client, login, make_user,
+                                                                         polling_day):
+    """The offline queue sends an SOS without its photo; the receipt takes it afterwards."""
+    login(user=polling_day.own.user)
+    receipt = send(client, polling_day.own.station.id).headers["Location"]
+    signal = db.session.scalars(select(SosSignal)).one()
+    assert 'class="mb-3 sos-photo-form"' in page(client, receipt)
+    add = f"{receipt}/photo"
+    lying = client.post(add, data={"photo": (io.BytesIO(b"<html>no</html>"), "photo.jpg")},
+                        content_type="multipart/form-data")
+    assert lying.status_code == 400 and "alert-danger" in lying.get_data(as_text=True)
+    db.session.refresh(signal)
+    assert not signal.photo_name
+    added = client.post(add, data={"photo": (io.BytesIO(JPEG), "photo.jpg")},
+                        content_type="multipart/form-data")
+    assert added.status_code == 302 and added.headers["Location"].endswith(receipt)
+    db.session.refresh(signal)
+    assert signal.photo_type == "image/jpeg" and len(signal.photo_sha256) == 64
+    assert "Your photo was sent with this SOS." in page(client, receipt)
+    second = client.post(add, data={"photo": (io.BytesIO(JPEG), "again.jpg")},
+                         content_type="multipart/form-data")
+    assert second.status_code == 400
+    assert "already has its photo" in second.get_data(as_text=True)
+    client.post("/logout")
+    # Another observer cannot add to it or see it; the region's coordinator sees the photo.
+    login(user=polling_day.other.user)
+    assert client.post(add, data={"photo": (io.BytesIO(JPEG), "x.jpg")},
+                       content_type="multipart/form-data").status_code == 404
+    client.post("/logout")
+    login(user=make_user("coordinator", branch=polling_day.own.branch))
+    assert client.post(add, data={"photo": (io.BytesIO(JPEG), "x.jpg")},
+                       content_type="multipart/form-data").status_code == 403
+    photo = client.get(f"/fieldops/sos/{signal.id}/photo")
+    assert photo.status_code == 200 and photo.data == JPEG

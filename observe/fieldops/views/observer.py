@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from observe.common.forms import service_errors
 from observe.fieldops import bp, queries, services
-from observe.fieldops.forms import ActionForm, SosForm
+from observe.fieldops.forms import ActionForm, SosForm, SosPhotoForm
 from observe.fieldops.rules import SOS_REASONS, SOS_STATUSES
 from observe.main.template_helpers import local_datetime
 from observe.permissions import requires, signed_in_observer
@@ -60,8 +60,29 @@ def own_sos(sos_id: int):
     signal = queries.own_sos_signal(signed_in_observer(current_user), sos_id)
     if signal is None:
         abort(404)
-    return render_template("fieldops/own_sos.html", signal=signal, sos_reasons=SOS_REASONS,
-                           sos_statuses=SOS_STATUSES)
+    return _own_sos_page(signal, SosPhotoForm())
+
+
+def _own_sos_page(signal, form, status: int = 200):
+    return render_template("fieldops/own_sos.html", signal=signal, form=form,
+                           sos_reasons=SOS_REASONS, sos_statuses=SOS_STATUSES), status
+
+
+@bp.post("/sos/mine/<int:sos_id>/photo")
+@requires("fieldops.sos")
+def add_sos_photo(sos_id: int):
+    signal = queries.own_sos_signal(signed_in_observer(current_user), sos_id)
+    if signal is None:
+        abort(404)
+    form = SosPhotoForm()
+    if form.validate_on_submit():
+        with service_errors(form) as outcome:
+            services.add_sos_photo(signal, (form.photo.data.stream, form.photo.data.filename),
+                                   actor=current_user._get_current_object())
+        if outcome.ok:
+            flash(_("The photo is added to your SOS."), "success")
+            return redirect(url_for("fieldops.own_sos", sos_id=signal.id))
+    return _own_sos_page(signal, form, 400)
 
 
 @bp.post("/messages/<int:receipt_id>/read")
