@@ -75,7 +75,14 @@ async function keep(url, response, shown) {
   await cache.put(url, new Response(text, {status: 200, headers: {
     "Content-Type": response.headers.get("Content-Type") || "text/html; charset=utf-8",
     [OWNER_HEADER]: owner}}));
-  return shown ? {changed: others.length > 0 || shown !== text, other: others.length > 0} : null;
+  return shown ? {changed: others.length > 0 || same(shown) !== same(text), other: others.length > 0}
+    : null;
+}
+
+// A page without its hidden inputs: every rendering has a new CSRF token (signed with its time)
+// and report UUID, which are no change worth showing.
+function same(html) {
+  return html.replace(/<input[^>]*type="hidden"[^>]*>/g, "");
 }
 
 async function page(event) {
