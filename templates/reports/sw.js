@@ -8,7 +8,8 @@
 // Only GET pages of the observer's reports are kept, and only those the server marks with the
 // account's opaque key (a page showing a flash message is not marked). They are kept in one
 // cache per account; a page of another account, a sign-in, a sign-out, or the server refusing the
-// session empties them, so another observer on the same phone never sees them. Everything else
+// session empties them, so another observer on the same phone never sees them, and they are shown
+// only while the browser's session cookie for that account lives (see shownPages). Everything else
 // (staff pages, POSTs, other sites) goes to the network untouched. Rendered by
 // observe/reports/views/observer.py:service_worker, so a new version of any file is a new worker.
 "use strict";
@@ -18,6 +19,7 @@ const FILES = "observe-files-" + VERSION;
 const PAGES = "observe-pages-";
 const ASSETS = {{ assets | tojson }};
 const OWNER_HEADER = {{ owner_header | tojson }};
+const OWNER_COOKIE = {{ owner_cookie | tojson }};
 const SIGN_IN = {{ url_for("auth.login") | tojson }};
 const SIGN_OUT = {{ url_for("auth.logout") | tojson }};
 const KEPT = /^\/reports\/(mine(\/\d+)?|stations\/\d+\/(check-in|checklist\/\w+|turnout|incident|protocol\/\d+))?$/;
@@ -50,6 +52,20 @@ async function keptPages() {
   await forgetting;
   const name = (await caches.keys()).find((key) => key.startsWith(PAGES));
   return name ? caches.open(name) : null;
+}
+
+// The kept pages to show from: only while the browser's sign-in names their account (the cookie
+// set with them goes with the session cookie when the browser is restarted). Browsers without
+// the Cookie Store API in workers rely on sign-in and sign-out emptying the pages.
+async function shownPages() {
+  await forgetting;
+  const name = (await caches.keys()).find((key) => key.startsWith(PAGES));
+  if (!name) { return null; }
+  if (self.cookieStore) {
+    const cookie = await self.cookieStore.get(OWNER_COOKIE).catch(() => null);
+    if (!cookie || PAGES + cookie.value !== name) { return null; }
+  }
+  return caches.open(name);
 }
 
 // A page from the network: keep it (for its account only), drop it, or forget every page.
@@ -87,12 +103,12 @@ function same(html) {
 
 async function page(event) {
   const url = event.request.url;
-  const cache = await keptPages();
+  const cache = await shownPages();
   const copy = cache && await cache.match(url, {ignoreVary: true});
   const network = fetch(event.request);
   if (!copy) {
     const response = await network;
-    keep(url, response, null).catch(() => {});
+    event.waitUntil(keep(url, response.clone(), null).catch(() => null));
     return response;
   }
   const shown = await copy.clone().text();

@@ -4,6 +4,7 @@ waits, is sent once when the network is back (even when the CSRF token it was ma
 stale), and another observer signing in on the same phone never gets the first one's pages."""
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
@@ -117,3 +118,15 @@ def test_another_observer_on_the_same_phone_never_gets_the_first_ones_pages(page
     expect(page.locator(".station-day")).to_have_attribute("data-station", str(other.station.id))
     assert kept_pages(page) == ["/reports/"]
     assert console_errors == []
+
+
+def test_a_browser_whose_sign_in_is_gone_shows_nothing_kept_even_offline(page: Page, polling_day):
+    sign_in(page, polling_day.own.user)
+    open_with_worker(page, "/reports/?lang=en")
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("main h1")).to_have_text("Polling day")
+    # A restarted browser drops its session cookies (the sign-in's and the worker's key).
+    page.context.clear_cookies()
+    with pytest.raises(PlaywrightError, match="net::ERR_"):
+        page.reload()

@@ -74,6 +74,10 @@ def allow_location(view):
 KEPT_PAGES = {"reports.hub", "reports.check_in", "reports.checklist", "reports.turnout",
               "reports.incident", "reports.protocol", "reports.mine", "reports.receipt"}
 OWNER_HEADER = "X-Observe-Owner"
+# The same key in a cookie that lives as long as the browser's sign-in session (no expiry, like
+# the session's): the worker shows kept pages only while it names their account, so a browser
+# restarted (session gone) shows nothing kept, even offline. It grants nothing by itself.
+OWNER_COOKIE = "observe_pages"
 
 
 def page_owner(user) -> str:
@@ -103,6 +107,9 @@ def mark_keepable_page(response):
     owner = g.get("report_page_owner")
     if owner and response.status_code == 200 and response.mimetype == "text/html":
         response.headers[OWNER_HEADER] = owner
+        if request.cookies.get(OWNER_COOKIE) != owner:
+            response.set_cookie(OWNER_COOKIE, owner, samesite="Lax", httponly=False,
+                                secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
 
@@ -118,7 +125,7 @@ def service_worker():
     version = hashlib.sha256("\n".join(assets).encode()).hexdigest()[:12]
     response = current_app.response_class(
         render_template("reports/sw.js", assets=assets, version=version,
-                        owner_header=OWNER_HEADER),
+                        owner_header=OWNER_HEADER, owner_cookie=OWNER_COOKIE),
         mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"
