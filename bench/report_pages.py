@@ -17,8 +17,25 @@ first contentful paint from navigation start (median of the runs) and from the f
 HTML (what the page's own weight and blocking files cost, the network's round trips aside).
 The sign-in page is not kept by the worker (its repeat visit only has the HTTP cache).
 
-Measured 2026-12-07 (paint ms, median of 5; load 1-day avg in bench/RESULTS.md terms: see the
-report of that run): RESULTS_PLACEHOLDER
+Measured 2026-12-07, commit e87460e, `python bench/report_pages.py --runs 5` under
+`flock /tmp/bench.lock` on the shared 2-core machine (load 11.0/5.7/4.1 before, 0.6/1.4/2.4
+after): first contentful paint, ms from navigation start, median of 5 runs.
+
+    page                    first visit (no cache, no worker)   repeat visit (worker)
+                            none   Fast 3G   Slow 3G            none   Fast 3G   Slow 3G
+    /reports/ (hub)          132      1560      5400             116       112       100
+    .../check-in             144      1572      5392             120        96       104
+    .../checklist/opening    144      1552      5380             136        92       120
+    .../turnout              160      1568      5392             128       124       120
+    .../incident             176      1568      5348             124       124       116
+    .../protocol/<contest>   220      1572      5424             136       152       100
+    /reports/mine            212      1596      5404             124       104       120
+    /login (not kept)        176      2116      7368             168      1228      4128
+
+First visits transfer 61-70 KB (57-64 KB for /login); a repeat visit 0 KB for the page itself,
+while the worker refreshes the HTML (~6-12 KB) in the background. The first visit is unchanged:
+it waits for the HTML and then the render-blocking Bootstrap CSS, two round trips of 2 s on
+Slow 3G. /login's repeat visit has only the HTTP cache (its files), not the worker.
 """
 
 import argparse
