@@ -33,9 +33,10 @@ after): first contentful paint, ms from navigation start, median of 5 runs.
     /login (not kept)        176      2116      7368             168      1228      4128
 
 First visits transfer 61-70 KB (57-64 KB for /login); a repeat visit 0 KB for the page itself,
-while the worker refreshes the HTML (~6-12 KB) in the background. The first visit is unchanged:
-it waits for the HTML and then the render-blocking Bootstrap CSS, two round trips of 2 s on
-Slow 3G. /login's repeat visit has only the HTTP cache (its files), not the worker.
+while the worker fetches the page's HTML (uncompressed, not counted here) again in the
+background. The first visit is unchanged: it waits for the HTML and then the render-blocking
+Bootstrap CSS, two round trips of 2 s on Slow 3G. /login's repeat visit has only the HTTP cache
+(its files), not the worker.
 """
 
 import argparse
