@@ -15,6 +15,7 @@ CONTENT_SECURITY_POLICY = {
     "style-src": "'self'",
     "img-src": ["'self'", "data:"],
     "font-src": "'self'",
+    "worker-src": "'self'",  # the observer's pages offline (templates/reports/sw.js)
     "object-src": "'none'",
     "base-uri": "'self'",
     "form-action": "'self'",

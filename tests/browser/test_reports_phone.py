@@ -63,12 +63,14 @@ def test_an_observer_files_an_incident_with_a_photo(page: Page, console_errors, 
 
 
 def transferred(page: Page, url: str) -> int:
-    """Bytes received for a page and everything it loads, as on a first visit (no cache)."""
+    """Bytes received for a page and everything it loads, as on a first visit (no cache, and no
+    service worker: the hub installs one, which would serve the next pages from the phone)."""
     cdp = page.context.new_cdp_session(page)
     received = []
     cdp.on("Network.loadingFinished", lambda event: received.append(event["encodedDataLength"]))
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    cdp.send("Network.setBypassServiceWorker", {"bypass": True})
     page.goto(url, wait_until="networkidle")
     cdp.detach()
     return sum(received)

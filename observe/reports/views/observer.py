@@ -1,10 +1,24 @@
 """The observer's polling day on a phone: the hub, check-in, checklists, turnout, incidents,
 protocols, and their own reports with receipts."""
 
+import hashlib
+import hmac
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -53,6 +67,69 @@ def allow_location(view):
     """Let this page ask for the phone's location (the app's policy forbids it elsewhere)."""
     view.talisman_view_options = LOCATION_ALLOWED
     return view
+
+
+# The pages the phone's service worker may keep (the observer's own, never staff pages): shown
+# from the phone at once on a later visit, and offline, then refreshed from the network.
+KEPT_PAGES = {"reports.hub", "reports.check_in", "reports.checklist", "reports.turnout",
+              "reports.incident", "reports.protocol", "reports.mine", "reports.receipt"}
+OWNER_HEADER = "X-Observe-Owner"
+# The same key in a cookie that lives as long as the browser's sign-in session (no expiry, like
+# the session's): the worker shows kept pages only while it names their account, so a browser
+# restarted (session gone) shows nothing kept, even offline. It grants nothing by itself.
+OWNER_COOKIE = "observe_pages"
+
+
+def page_owner(user) -> str:
+    """An opaque key of the signed-in account: the worker keeps its pages under it, so pages
+    kept for one account are never shown to another on the same phone."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, f"report-pages:{user.id}".encode(), hashlib.sha256).hexdigest()[:24]
+
+
+@bp.app_template_global("report_page_owner")
+def report_page_owner() -> str:
+    """The key the offline queue marks its reports with (empty when signed out)."""
+    return "" if current_user.is_anonymous else page_owner(current_user)
+
+
+@bp.before_request
+def note_keepable_page() -> None:
+    """Before the view (and the request's commit): may the worker keep this page, and for whom?
+    Not a page showing a flash message (a receipt's "Received at" must not come back)."""
+    if (request.method == "GET" and request.endpoint in KEPT_PAGES
+            and not current_user.is_anonymous and "_flashes" not in session):
+        g.report_page_owner = page_owner(current_user)
+
+
+@bp.after_request
+def mark_keepable_page(response):
+    owner = g.get("report_page_owner")
+    if owner and response.status_code == 200 and response.mimetype == "text/html":
+        response.headers[OWNER_HEADER] = owner
+        if request.cookies.get(OWNER_COOKIE) != owner:
+            response.set_cookie(OWNER_COOKIE, owner, samesite="Lax", httponly=False,
+                                secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker (templates/reports/sw.js), scoped to the whole site so that it sees
+    sign-in and sign-out, which empty its pages. Public: it holds no personal data."""
+    bootstrap = current_app.extensions["bootstrap"]
+    tags = str(bootstrap.load_css()) + str(bootstrap.load_js())
+    assets = re.findall(r'(?:href|src)="([^"]+)"', tags) + [
+        url_for("static", filename=name) for name in
+        ("css/observe.css", "favicon.svg", "js/observe.js", "js/reports/polling.js")]
+    version = hashlib.sha256("\n".join(assets).encode()).hexdigest()[:12]
+    response = current_app.response_class(
+        render_template("reports/sw.js", assets=assets, version=version,
+                        owner_header=OWNER_HEADER, owner_cookie=OWNER_COOKIE),
+        mimetype="text/javascript")
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 def vocabulary() -> dict:

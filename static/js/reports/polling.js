@@ -1,16 +1,22 @@
 // Polling-day pages: a UUID on every report form, the phone's location for the check-in, and an
 // offline queue: drafts kept on the phone while typing, submissions made without a network kept
 // in localStorage and sent (with their UUID, so a resend is stored once) when it comes back.
-// Every page works without this file; it only adds what a phone can give.
+// Every page works without this file; it only adds what a phone can give. It also installs the
+// service worker (templates/reports/sw.js) that shows these pages from the phone on a later visit.
+// Queued reports and drafts belong to the account that made them (data-owner, an opaque key):
+// another observer signed in on the same phone neither sees nor sends them.
 (function () {
   "use strict";
 
   var QUEUE_KEY = "observe.reports.queue";
   var DRAFT_PREFIX = "observe.reports.draft:";
+  var RELOADED_PREFIX = "observe.reports.reloaded:";
   var root = document.getElementById("report-texts");
   function text(name, fallback) {
     return (root && root.getAttribute("data-" + name)) || fallback;
   }
+  var owner = text("owner", "");
+  var worker = "serviceWorker" in navigator ? navigator.serviceWorker : null;
 
   function newId() {
     if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
@@ -41,9 +47,13 @@
 
   // --- The queue ---------------------------------------------------------------------------
   function queue() { return load(QUEUE_KEY, []); }
+  // This account's reports (one queued before accounts were told apart belongs to whoever sends it).
+  function ownQueue() {
+    return queue().filter(function (item) { return !item.owner || item.owner === owner; });
+  }
 
   function showQueue() {
-    var items = queue();
+    var items = ownQueue();
     var box = document.getElementById("offline-queue");
     if (!box) {
       if (!items.length) { return; }
@@ -89,16 +99,42 @@
     box.appendChild(button);
   }
 
+  // The session's CSRF token: the one on this page, or, once the server has refused it (a report
+  // queued before signing in again, a page kept from an older session), a fresh page's.
+  var token = document.querySelector("input[name=csrf_token]");
+  token = token ? token.value : null;
+  function freshToken() {
+    return window.fetch(window.location.href.split("#")[0], {credentials: "same-origin", cache: "no-store"})
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(response); })
+      .then(function (html) {
+        var input = new DOMParser().parseFromString(html, "text/html").querySelector("input[name=csrf_token]");
+        if (!input) { return Promise.reject(html); }
+        token = input.value;
+        document.querySelectorAll("input[name=csrf_token]").forEach(function (i) { i.value = token; });
+        return token;
+      });
+  }
+  function send(item) {
+    var body = new FormData();
+    item.fields.forEach(function (pair) {
+      body.append(pair[0], pair[0] === "csrf_token" && token ? token : pair[1]);
+    });
+    return window.fetch(item.url, {method: "POST", body: body, credentials: "same-origin"});
+  }
+
   var flushing = false;
   function flush() {
     if (flushing || navigator.onLine === false) { return; }
-    var items = queue().filter(function (item) { return !item.refused; });
+    var items = ownQueue().filter(function (item) { return !item.refused; });
     if (!items.length) { return; }
     flushing = true;
     var item = items[0];
-    var body = new FormData();
-    item.fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
-    window.fetch(item.url, {method: "POST", body: body, credentials: "same-origin"})
+    // A 400 is a refused CSRF token: once more with a fresh one; the same UUID is stored once.
+    send(item)
+      .then(function (response) {
+        return response.status !== 400 ? response : freshToken().then(function () { return send(item); },
+                                                                     function () { return response; });
+      })
       .then(function (response) {
         var rest = queue().filter(function (other) { return other.uuid !== item.uuid; });
         var next = true;
@@ -124,7 +160,7 @@
   // --- Report forms ---------------------------------------------------------------------------
   document.querySelectorAll("form[data-report-form]").forEach(function (form) {
     var id = form.querySelector("input[name=uuid]");
-    var draftKey = DRAFT_PREFIX + window.location.pathname;
+    var draftKey = DRAFT_PREFIX + (owner ? owner + ":" : "") + window.location.pathname;
     var hasErrors = form.parentNode.querySelector(".is-invalid, .alert-danger");
     // A draft left on this phone comes back (with its UUID) unless the server just answered.
     var draft = load(draftKey, null);
@@ -141,14 +177,25 @@
         }
       });
     }
-    if (id && !id.value) { id.value = newId(); }
+    // A new UUID unless a draft or the server's answer brought one back: this page may be a copy
+    // kept on the phone, whose UUID a report already sent from it has used.
+    if (id && (!id.value || (!draft && !hasErrors))) { id.value = newId(); }
+    // Likewise the time an incident happened starts at now, in the election's time zone.
+    var clock = form.querySelector("input[name=occurred_at]");
+    var zone = form.getAttribute("data-zone");
+    if (clock && zone && !draft && !hasErrors) {
+      try {
+        clock.value = new Intl.DateTimeFormat("en-GB", {timeZone: zone, hour: "2-digit", minute: "2-digit",
+                                                         hourCycle: "h23"}).format(new Date());
+      } catch (e) { /* unknown zone: keep the server's time */ }
+    }
     form.addEventListener("input", function () { save(draftKey, fields(form)); });
     form.addEventListener("change", function () { save(draftKey, fields(form)); });
 
     form.addEventListener("submit", function (event) {
       if (navigator.onLine === false) {
         event.preventDefault();
-        var entry = {uuid: id ? id.value : newId(), url: form.action || window.location.href,
+        var entry = {uuid: id ? id.value : newId(), owner: owner, url: form.action || window.location.href,
                      fields: fields(form), savedAt: Date.now(),
                      label: (document.querySelector("main h1") || document).textContent.trim()};
         save(QUEUE_KEY, queue().filter(function (i) { return i.uuid !== entry.uuid; }).concat([entry]));
@@ -183,6 +230,30 @@
     }, function () {
       status.textContent = status.getAttribute("data-none");
     }, {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
+  }
+
+  // --- The service worker -----------------------------------------------------------------------
+  // A page shown from the phone asks the worker whether the network has brought a different one
+  // since; a list page nobody has touched yet reloads (from the phone, at once) to show it. A page
+  // of another account always goes.
+  var touched = false;
+  ["pointerdown", "keydown", "input"].forEach(function (name) {
+    document.addEventListener(name, function () { touched = true; }, true);
+  });
+  if (worker && root && root.getAttribute("data-worker")) {
+    worker.register(root.getAttribute("data-worker"), {scope: "/"}).catch(function () { /* no worker: the network */ });
+    worker.addEventListener("message", function (event) {
+      var data = event.data || {};
+      var here = window.location.href.split("#")[0];
+      if (data.type !== "changed" || data.url !== here) { return; }
+      var lists = !document.querySelector("form[data-report-form]") && !touched && !flushing;
+      var last = Number(window.sessionStorage.getItem(RELOADED_PREFIX + here) || 0);
+      if (data.other || (lists && Date.now() - last > 60000)) {
+        window.sessionStorage.setItem(RELOADED_PREFIX + here, String(Date.now()));
+        window.location.reload();
+      }
+    });
+    if (worker.controller) { worker.controller.postMessage({type: "shown", url: window.location.href.split("#")[0]}); }
   }
 
   window.addEventListener("online", flush);
