@@ -2,8 +2,10 @@
 
 Every figure is a GROUP BY in the database, bounded by a scope (election, optional region and
 district) and an optional cut-off on `received_at` (the server's clock, the same column the
-triage queue's "until" filter reads, so a number and the list behind it agree). Only the small
-grouped result leaves the database; pandas shapes it in `shape.py`.
+triage queue's "until" filter reads, so a number and the list behind it agree). The incident
+counts, the only figures that grow with polling day's millions of reports, are summed from the
+pre-counted tally (`tally.py`) instead. Only the small grouped result leaves the database;
+pandas shapes it in `figures.py`.
 """
 
 from dataclasses import dataclass
@@ -15,6 +17,7 @@ from sqlalchemy import Integer, case, cast, distinct, func, select, text
 from observe.assignments.models import Assignment
 from observe.assignments.rules import ACTIVE
 from observe.branches.regions import REGIONS
+from observe.briefings import tally
 from observe.elections.models import Election, PollingStation
 from observe.extensions import db
 from observe.permissions import acting_region, region_in_scope
@@ -38,6 +41,9 @@ class Scope:
     region: str = ""
     district: str = ""
     cutoff: datetime | None = None  # UTC; None: everything received so far
+    since: datetime | None = None  # UTC, inclusive; None: from the start
+    # Incident figures grouped from the reports themselves, not the tally (see `tally.py`).
+    exact: bool = False
 
 
 def _stations(stmt, scope: Scope):
@@ -57,6 +63,8 @@ def _reports(stmt, scope: Scope, kind: str | None = None):
         stmt = stmt.where(Report.kind == kind)
     if scope.cutoff is not None:
         stmt = stmt.where(Report.received_at <= scope.cutoff)
+    if scope.since is not None:
+        stmt = stmt.where(Report.received_at >= scope.since)
     return stmt
 
 
@@ -122,6 +130,9 @@ def _scope_sql(scope: Scope, kind: str) -> tuple[str, dict]:
     if scope.cutoff is not None:
         where.append("r.received_at <= :cutoff")
         params["cutoff"] = scope.cutoff
+    if scope.since is not None:
+        where.append("r.received_at >= :since")
+        params["since"] = scope.since
     return " AND ".join(where), params
 
 
@@ -141,11 +152,11 @@ def checklist_problems(scope: Scope) -> list[dict]:
 def _bind_cutoff(params: dict) -> dict:
     # Raw SQL bypasses the UTCDateTime type: SQLite compares the stored text, so the bound
     # value must be written the way the type writes it (naive UTC).
-    cutoff = params.get("cutoff")
-    if cutoff is not None and db.engine.dialect.name == "sqlite":
-        params = {**params, "cutoff": cutoff.astimezone(ZoneInfo("UTC"))
-                  .strftime("%Y-%m-%d %H:%M:%S.%f")}
-    return params
+    if db.engine.dialect.name != "sqlite":
+        return params
+    return {**params, **{name: params[name].astimezone(ZoneInfo("UTC"))
+                         .strftime("%Y-%m-%d %H:%M:%S.%f")
+                         for name in ("cutoff", "since") if params.get(name) is not None}}
 
 
 # --- Turnout ------------------------------------------------------------------------------------
@@ -174,17 +185,36 @@ def turnout_by_hour(scope: Scope) -> list[dict]:
 
 def incident_counts(scope: Scope) -> list[dict]:
     """Incidents grouped by region, category, severity and status: the small table every
-    incident figure is shaped from."""
+    incident figure is shaped from. From the tally (at most FIGURES_STALE_SECONDS old) plus
+    the reports of the cut-off's last part hour, or from the reports alone (see `tally.usable`)."""
+    if not tally.usable(scope):
+        rows = _incident_counts(scope)
+    else:
+        tally.ensure_fresh(scope.election_id)
+        rows = tally.counts(scope)
+        rest = tally.remainder(scope)
+        if rest is not None:
+            rows = _merged(rows + _incident_counts(rest))
+    return [{"region": region, "category": category, "severity": severity or "",
+             "status": status, "count": int(n)}
+            for region, category, severity, status, n in rows]
+
+
+def _merged(rows: list[tuple]) -> list[tuple]:
+    totals: dict[tuple, int] = {}
+    for *key, n in rows:
+        totals[tuple(key)] = totals.get(tuple(key), 0) + int(n)
+    return [(*key, n) for key, n in totals.items()]
+
+
+def _incident_counts(scope: Scope) -> list[tuple]:
     incident = Incident.__table__
-    rows = db.session.execute(_reports(
+    return [tuple(row) for row in db.session.execute(_reports(
         select(PollingStation.region, incident.c.category, Report.severity, Report.status,
                func.count(Report.id))
         .join(incident, incident.c.id == Report.id), scope, "incident")
         .group_by(PollingStation.region, incident.c.category, Report.severity,
-                  Report.status)).all()
-    return [{"region": region, "category": category, "severity": severity or "",
-             "status": status, "count": int(n)}
-            for region, category, severity, status, n in rows]
+                  Report.status)).all()]
 
 
 def _hour_sql(column: str) -> str:
@@ -201,17 +231,30 @@ def utc_offset_hours(election: Election) -> int:
 
 
 def incidents_by_hour(scope: Scope, offset_hours: int) -> list[dict]:
-    """Incidents received per local hour of the day."""
+    """Incidents received per local hour of the day (from the tally as `incident_counts`)."""
+    if not tally.usable(scope):
+        rows = _incidents_by_utc_hour(scope)
+    else:
+        tally.ensure_fresh(scope.election_id)
+        rows = tally.hours(scope)
+        rest = tally.remainder(scope)
+        if rest is not None:
+            rows += _incidents_by_utc_hour(rest)
+    counts: dict[int, int] = {}
+    for utc_hour, n in rows:
+        local = (int(utc_hour) + offset_hours) % 24
+        counts[local] = counts.get(local, 0) + int(n)
+    return [{"hour": h, "count": counts[h]} for h in sorted(counts)]
+
+
+def _incidents_by_utc_hour(scope: Scope) -> list[tuple[int, int]]:
     where, params = _scope_sql(scope, "incident")
     hour = _hour_sql("r.received_at")
     sql = (f"SELECT {hour} AS h, COUNT(*) FROM report r "
            "JOIN polling_station s ON s.id = r.station_id "
            f"WHERE {where} GROUP BY {hour}")
-    counts: dict[int, int] = {}
-    for utc_hour, n in db.session.execute(text(sql), _bind_cutoff(params)).all():
-        local = (int(utc_hour) + offset_hours) % 24
-        counts[local] = counts.get(local, 0) + int(n)
-    return [{"hour": h, "count": counts[h]} for h in sorted(counts)]
+    return [(int(h), int(n)) for h, n in db.session.execute(text(sql),
+                                                              _bind_cutoff(params)).all()]
 
 
 def serious_incidents(scope: Scope, *, limit: int = 10, verified_only: bool = False,
