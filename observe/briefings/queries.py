@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, case, cast, distinct, func, select, text
+from sqlalchemy import Integer, cast, distinct, func, select, text
 
 from observe.assignments.models import Assignment
 from observe.assignments.rules import ACTIVE
@@ -68,6 +68,16 @@ def _reports(stmt, scope: Scope, kind: str | None = None):
     return stmt
 
 
+def _scoped_reports(scope: Scope, kind: str, *columns):
+    """The scope's reports of one kind (id and the given columns) as a materialized CTE.
+
+    Joined to a detail table straight away, PostgreSQL walked the whole report primary key in
+    a parallel merge join to find 30,000 checklists among a million incidents (0.5 s); reading
+    the kind's rows first through its index and joining those takes a tenth of that."""
+    return _reports(select(Report.id, *columns), scope, kind).cte(
+        f"scoped_{kind}").prefix_with("MATERIALIZED")
+
+
 def _scalar(stmt) -> int:
     return int(db.session.execute(stmt).scalar() or 0)
 
@@ -98,10 +108,11 @@ def coverage(scope: Scope) -> dict:
 def checklists_by_phase(scope: Scope) -> list[dict]:
     """Per phase: checklists received and how many signal a problem."""
     checklist = ChecklistResponse.__table__
-    rows = db.session.execute(_reports(
-        select(checklist.c.phase, func.count(Report.id),
-               func.sum(cast(Report.flagged, Integer)))
-        .join(checklist, checklist.c.id == Report.id), scope, "checklist")
+    reports = _scoped_reports(scope, "checklist", Report.flagged)
+    rows = db.session.execute(
+        select(checklist.c.phase, func.count(reports.c.id),
+               func.sum(cast(reports.c.flagged, Integer)))
+        .select_from(reports).join(checklist, checklist.c.id == reports.c.id)
         .group_by(checklist.c.phase)).all()
     return [{"phase": phase, "received": int(n), "flagged": int(flagged or 0)}
             for phase, n, flagged in rows]
@@ -139,10 +150,11 @@ def _scope_sql(scope: Scope, kind: str) -> tuple[str, dict]:
 def checklist_problems(scope: Scope) -> list[dict]:
     """Per phase and question: how many checklists name it among their problems."""
     where, params = _scope_sql(scope, "checklist")
-    sql = (f"SELECT t.phase, {_element()} AS question, COUNT(*) AS n "
+    sql = ("WITH scoped AS MATERIALIZED (SELECT r.id FROM report r "
+           f"JOIN polling_station s ON s.id = r.station_id WHERE {where}) "
+           f"SELECT t.phase, {_element()} AS question, COUNT(*) AS n "
            f"FROM {_json_elements_sql('checklist_response', 'problems')} "
-           "JOIN report r ON r.id = t.id JOIN polling_station s ON s.id = r.station_id "
-           f"WHERE {where} GROUP BY t.phase, {_element()}")
+           f"JOIN scoped ON scoped.id = t.id GROUP BY t.phase, {_element()}")
     params = _bind_cutoff(params)
     rows = db.session.execute(text(sql), params).all()
     return [{"phase": phase, "question": str(question), "count": int(n)}
@@ -166,12 +178,13 @@ def turnout_by_hour(scope: Scope) -> list[dict]:
     hour: a correction only ever raises it, the rules refuse a figure below an earlier one),
     and the registered voters of those stations."""
     turnout = TurnoutReport.__table__
-    per_station = _reports(
-        select(turnout.c.hour.label("hour"), Report.station_id.label("station_id"),
+    reports = _scoped_reports(scope, "turnout", Report.station_id, Report.status)
+    per_station = (
+        select(turnout.c.hour.label("hour"), reports.c.station_id.label("station_id"),
                func.max(turnout.c.voters).label("voters"))
-        .join(turnout, turnout.c.id == Report.id), scope, "turnout")
-    per_station = per_station.where(Report.status.not_in(NOT_COUNTED)).group_by(
-        turnout.c.hour, Report.station_id).subquery()
+        .select_from(reports).join(turnout, turnout.c.id == reports.c.id)
+        .where(reports.c.status.not_in(NOT_COUNTED))
+        .group_by(turnout.c.hour, reports.c.station_id).subquery())
     rows = db.session.execute(
         select(per_station.c.hour, func.count(), func.sum(per_station.c.voters),
                func.sum(PollingStation.registered_voters))
@@ -262,20 +275,27 @@ def serious_incidents(scope: Scope, *, limit: int = 10, verified_only: bool = Fa
     """The latest (or, verified only, the most serious) incidents: station, place, category,
     severity, status, time and description; never who reported them."""
     incident = Incident.__table__
-    rank = func.coalesce(case(SEVERITY_RANK, value=Report.severity, else_=0), 0)
     stmt = _reports(
         select(Report.id, Report.severity, Report.status, Report.received_at,
                Report.occurred_at, PollingStation.number, PollingStation.region,
                PollingStation.district, incident.c.category, incident.c.description)
         .join(incident, incident.c.id == Report.id), scope, "incident")
-    stmt = stmt.where(Report.severity.in_(severities))
     if verified_only:
-        stmt = stmt.where(Report.status.in_(VERIFIED))
-        stmt = stmt.order_by(rank.desc(), Report.received_at.desc(), Report.id.desc())
+        # Most serious first: the newest of each severity, read one severity at a time (the
+        # newest-first index answers each at once; ranking them all sorted every verified
+        # incident, 0.4 s at a million), then ranked together.
+        rows = []
+        for severity in severities:
+            rows += db.session.execute(
+                stmt.where(Report.severity == severity, Report.status.in_(VERIFIED))
+                .order_by(Report.received_at.desc(), Report.id.desc()).limit(limit)).all()
+        rows.sort(key=lambda r: (SEVERITY_RANK.get(r.severity, 0), r.received_at, r.id),
+                  reverse=True)
+        rows = rows[:limit]
     else:
-        stmt = stmt.where(Report.status != "duplicate").order_by(
-            Report.received_at.desc(), Report.id.desc())
-    rows = db.session.execute(stmt.limit(limit)).all()
+        rows = db.session.execute(
+            stmt.where(Report.severity.in_(severities), Report.status != "duplicate")
+            .order_by(Report.received_at.desc(), Report.id.desc()).limit(limit)).all()
     return [{"id": r.id, "reference": f"I-{r.id}", "severity": r.severity, "status": r.status,
              "received_at": r.received_at, "occurred_at": r.occurred_at,
              "station": r.number, "region": r.region, "district": r.district,
