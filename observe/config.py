@@ -122,6 +122,10 @@ class Config:
     IMPORT_JOB_ROWS = int(os.environ.get("IMPORT_JOB_ROWS", "2000"))
     # A cache both app nodes share (redis://127.0.0.1:6379/2); unset, each process keeps its own.
     CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+    # The dashboard's and briefings' incident counts are summed from a tally rebuilt when older
+    # than this (seconds); one scope's dashboard figures are shared for DASHBOARD_CACHE_SECONDS.
+    FIGURES_STALE_SECONDS = float(os.environ.get("FIGURES_STALE_SECONDS", "30"))
+    DASHBOARD_CACHE_SECONDS = float(os.environ.get("DASHBOARD_CACHE_SECONDS", "5"))
 
     # Behind a reverse proxy, trust this many X-Forwarded-* hops (0 when serving directly).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
@@ -155,6 +159,9 @@ class TestingConfig(Config):
     # Tasks run inline: a test that wants a real worker builds its own app with a broker.
     CELERY_BROKER_URL = ""
     CACHE_URL = ""
+    # Every read sees the reports as they are; the tests of the tally and cache set their own.
+    FIGURES_STALE_SECONDS = 0
+    DASHBOARD_CACHE_SECONDS = 0
 
 
 def config_for_environment(env: str | None = None) -> type[Config]:

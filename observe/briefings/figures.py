@@ -5,16 +5,20 @@ published, so its numbers never move again."""
 from datetime import datetime
 
 import pandas as pd
+from flask import current_app
 from sqlalchemy import select
 
 from observe.branches.regions import REGIONS
 from observe.briefings import queries
 from observe.briefings.queries import NOT_COUNTED, REJECTED, UNVERIFIED, VERIFIED, Scope
+from observe.common import cache
 from observe.complaints.queries import complaint_numbers
 from observe.extensions import db
 from observe.reports.models import ChecklistForm
 from observe.reports.rules import CATEGORIES, PHASES, SEVERITIES, TURNOUT_HOURS, phase_questions
 
+# Viewers of one scope within this many seconds share its figures (DASHBOARD_CACHE_SECONDS).
+DEFAULT_CACHE_SECONDS = 5.0
 STATUS_GROUPS = {**dict.fromkeys(VERIFIED, "verified"), **dict.fromkeys(UNVERIFIED, "unverified"),
                  **dict.fromkeys(REJECTED, "rejected"), "duplicate": "duplicate"}
 
@@ -110,6 +114,23 @@ def _serious(rows: list[dict]) -> list[dict]:
              "occurred_at": _iso(row["occurred_at"])} for row in rows]
 
 
+def dashboard_cache_seconds() -> float:
+    """How long one scope's dashboard figures are kept for every viewer (0: not cached)."""
+    return float(current_app.config.get("DASHBOARD_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
+
+
+def cached_dashboard_figures(scope: Scope, election) -> dict:
+    """The dashboard's figures, shared by everyone viewing the same scope for a few seconds
+    (in Redis when CACHE_URL is set). The key holds the whole scope, so a coordinator's region
+    and the country never share an entry."""
+    seconds = dashboard_cache_seconds()
+    if seconds <= 0:
+        return dashboard_figures(scope, election)
+    key = (f"dashboard:{scope.election_id}:region={scope.region}:district={scope.district}"
+           f":cutoff={_iso(scope.cutoff) or ''}")
+    return cache.get_or_set(key, seconds, lambda: dashboard_figures(scope, election))
+
+
 def dashboard_figures(scope: Scope, election) -> dict:
     """Everything the live dashboard shows, as of now (or the scope's cut-off)."""
     per_phase, _questions = checklist_tables(scope)
@@ -164,4 +185,5 @@ def changes(current: dict, previous: dict | None) -> dict:
             for key in now}
 
 
-__all__ = ["NOT_COUNTED", "briefing_figures", "changes", "dashboard_figures", "incident_tables"]
+__all__ = ["NOT_COUNTED", "briefing_figures", "cached_dashboard_figures", "changes",
+           "dashboard_figures", "incident_tables"]

@@ -4,7 +4,7 @@ JSON so later reports never change it, and re-issuing makes the next version."""
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from observe.common.db import UTCDateTime, utcnow
@@ -59,3 +59,34 @@ class Briefing(db.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status == "published"
+
+
+class IncidentTally(db.Model):
+    """Incidents of an election counted by region, category, severity, status and the UTC hour
+    they were received in: the dashboard's and a briefing's incident figures summed from a few
+    thousand rows instead of grouping every incident. Rebuilt whole from the reports when older
+    than FIGURES_STALE_SECONDS (see `tally.py`); nothing else writes it."""
+
+    __tablename__ = "incident_tally"
+
+    election_id: Mapped[int] = mapped_column(ForeignKey("election.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    region: Mapped[str] = mapped_column(String(32), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    severity: Mapped[str] = mapped_column(String(16), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # The start of the UTC hour, so a cut-off takes whole hours from here and the rest direct.
+    hour: Mapped[datetime] = mapped_column(UTCDateTime, primary_key=True)
+    incidents: Mapped[int] = mapped_column(Integer)
+
+
+class TallyRefresh(db.Model):
+    """When an election's tally was last rebuilt (it holds the reports as of that moment) and
+    how long the rebuild took."""
+
+    __tablename__ = "incident_tally_refresh"
+
+    election_id: Mapped[int] = mapped_column(ForeignKey("election.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)

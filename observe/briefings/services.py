@@ -38,10 +38,13 @@ def previous_published(briefing: Briefing) -> Briefing | None:
                                             Briefing.published_at.desc()).limit(1)).first()
 
 
-def live_figures(briefing: Briefing) -> dict:
+def live_figures(briefing: Briefing, *, exact: bool = False) -> dict:
     """The briefing's numbers from the reports now (a draft's), with the change since the
-    previous published briefing of its scope."""
-    scope = Scope(briefing.election_id, region=briefing.region, cutoff=briefing.cutoff_at)
+    previous published briefing of its scope. Its incident counts come from the tally (at most
+    FIGURES_STALE_SECONDS old) unless `exact`: the numbers frozen on publishing are counted
+    from the reports themselves."""
+    scope = Scope(briefing.election_id, region=briefing.region, cutoff=briefing.cutoff_at,
+                  exact=exact)
     figures = briefing_figures(scope, briefing.election)
     previous = previous_published(briefing)
     figures["previous"] = ({"id": previous.id, "cutoff": previous.cutoff_at.isoformat(),
@@ -134,7 +137,7 @@ def publish_briefing(briefing: Briefing, *, actor) -> Briefing:
     if briefing.status != "reviewed":
         raise BriefingError(_("Only a reviewed briefing can be published."))
     before = snapshot(briefing, Briefing.AUDITED_FIELDS)
-    figures = live_figures(briefing)
+    figures = live_figures(briefing, exact=True)
     previous = previous_published(briefing)
     briefing.figures = figures
     briefing.previous_id = previous.id if previous else None

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from observe.branches.regions import region_name
 from observe.briefings import bp
-from observe.briefings.figures import dashboard_figures
+from observe.briefings.figures import cached_dashboard_figures
 from observe.briefings.queries import places, requested_scope
 from observe.common.db import utcnow
 from observe.elections.models import Election
@@ -86,7 +86,7 @@ def _scope_or_404(election: Election, cutoff=None):
 def _context(election: Election, scope) -> dict:
     place = {"region": scope.region, "district": scope.district}
     return {"election": election, "scope": scope,
-            "figures": dashboard_figures(scope, election), "now": utcnow(),
+            "figures": cached_dashboard_figures(scope, election), "now": utcnow(),
             "triage_link": link_builder("reports.queue", election_id=election.id, **place),
             "stations_link": link_builder("elections.stations", election_id=election.id,
                                           **place),
