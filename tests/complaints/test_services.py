@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from observe.audit.models import AuditEntry
 from observe.common.db import utcnow
-from observe.complaints import services
+from observe.complaints import rules, services
 from observe.complaints.documents import complaint_docx, complaint_pdf
 from observe.complaints.queries import chain, complaint_numbers
 from observe.complaints.services import ComplaintError
@@ -46,6 +46,9 @@ def test_file_sets_the_due_date_and_answer_closes(world, app):
     app.config["COMPLAINT_DEADLINE_DAYS"] = "precinct=2"
     complaint = services.open_complaint(world.own[:1], body="precinct", actor=world.hq)
     filed = utcnow() - timedelta(hours=1)
+    # Polling day is the local date of the filing (after 19:00 UTC it is already tomorrow in
+    # Almaty, and the fixture's polling day is the UTC date).
+    complaint.election.polling_day = filed.astimezone(rules.ZONE).date()
     services.file_complaint(complaint, filed_at=filed, incoming_number="ВХ-17", actor=world.hq)
     # Polling day is today: "immediately", due the same local day.
     assert complaint.due_at.date() in {filed.date(), (filed + timedelta(days=1)).date()}
