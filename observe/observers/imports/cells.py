@@ -149,10 +149,11 @@ def _quick_date(text: str):
         return text
 
 
-def raw_row(record_: dict, mapping: dict) -> dict:
-    """A file row in the shape validate_applicant expects."""
-    raw = {name: str(record_.get(column, "")).strip() if column else ""
-           for name, column in mapping.items()}
+def raw_row(cells: list, positions: dict[str, int | None]) -> dict:
+    """A file row (its cells) in the shape validate_applicant expects; `positions` gives each
+    field's cell, None for a field no column was chosen for."""
+    raw = {name: str(cells[position]).strip() if position is not None else ""
+           for name, position in positions.items()}
     iin = "".join(raw.get("iin", "").split())
     if len(iin) == 11 and iin.isdigit():
         iin = "0" + iin  # Excel dropped the leading zero of an IIN stored as a number
