@@ -15,13 +15,13 @@ from pathlib import Path
 
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import String, any_, bindparam, or_, select
+from sqlalchemy import Integer, String, any_, bindparam, insert, literal, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 
 from observe.audit.services import record
 from observe.common.bulk import insert_rows
-from observe.common.db import utcnow
+from observe.common.db import UTCDateTime, utcnow
 from observe.common.errors import DomainError
 from observe.common.tabular import RowError, TablePreview, guess_mapping, read_sheet
 from observe.extensions import db
@@ -305,28 +305,25 @@ def _insert(valid: list[tuple[int, dict]], branch, filename: str, actor,
     for _line, clean in valid:
         # The form's timestamp is the application date; consent was given with the form, or
         # on paper (which, as when adding by hand, also covers the declaration).
-        applied_at = clean.get("applied_at") or now
-        observers.append({
-            **{k: v for k, v in clean.items() if k != "applied_at"},
-            "branch_id": branch.id, "status": Status.APPLIED.value,
-            "consent_version": CONSENT_VERSION, "consent_at": now if paper else applied_at,
-            "declared_independent_at": now if paper else None,
-            "applied_at": applied_at, "status_changed_at": now, "rejection_reason": ""})
+        row = dict(clean)
+        applied_at = row.pop("applied_at", None) or now
+        row.update(branch_id=branch.id, status=Status.APPLIED.value,
+                   consent_version=CONSENT_VERSION, consent_at=now if paper else applied_at,
+                   declared_independent_at=now if paper else None, applied_at=applied_at,
+                   status_changed_at=now, rejection_reason="")
+        observers.append(row)
     insert_rows(Observer.__table__, observers)
-    # Ids are read back by IIN (portable; no row order to trust).
-    iins = [row["iin"] for row in observers]
-    id_by_iin: dict[str, int] = {}
-    for some in _chunks(iins):
-        id_by_iin.update(db.session.execute(
-            select(Observer.iin, Observer.id).where(_one_of(Observer.iin, some))).all())
-    ids = [id_by_iin[iin] for iin in iins]
+    # Their application and first status are copied from the new rows inside the database
+    # (found by IIN): no ids travel back to Python and no second and third 20,000-row upload.
     reason = _("Imported from %(file)s", file=filename)
-    actor_id = getattr(actor, "id", None)
-    insert_rows(Application.__table__, [
-        {"observer_id": observer_id, "channel": row["channel"], "campaign": row["campaign"],
-         "is_repeat": False, "submitted_at": row["applied_at"]}
-        for observer_id, row in zip(ids, observers, strict=True)])
-    insert_rows(StatusChange.__table__, [
-        {"observer_id": observer_id, "from_status": "", "to_status": Status.APPLIED.value,
-         "reason": reason, "actor_id": actor_id, "changed_at": now}
-        for observer_id in ids])
+    iins = [row["iin"] for row in observers]
+    for some in _chunks(iins):
+        db.session.execute(insert(Application).from_select(
+            ["observer_id", "channel", "campaign", "is_repeat", "email", "submitted_at"],
+            select(Observer.id, Observer.channel, Observer.campaign, literal(False), literal(""),
+                   Observer.applied_at).where(_one_of(Observer.iin, some))))
+        db.session.execute(insert(StatusChange).from_select(
+            ["observer_id", "from_status", "to_status", "reason", "actor_id", "changed_at"],
+            select(Observer.id, literal(""), literal(Status.APPLIED.value), literal(reason),
+                   literal(getattr(actor, "id", None), Integer), literal(now, UTCDateTime()))
+            .where(_one_of(Observer.iin, some))))

@@ -6,6 +6,7 @@ write them; the Google Forms timestamp and a consent answer.
 
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 
 from flask_babel import gettext as _
 
@@ -101,6 +102,7 @@ def parse_timestamp(text: str) -> datetime | None:
 
 
 
+@lru_cache(maxsize=1024)  # the same few answers in every row of a column
 def match_words(text: str, table, default: str | None = None) -> str | None:
     text = " ".join(str(text or "").casefold().split())
     if not text:
@@ -116,6 +118,12 @@ def match_words(text: str, table, default: str | None = None) -> str | None:
 
 def parse_languages(text: str) -> tuple[list[str], str]:
     """Language codes (kk, ru, other) and the other languages' names, from a cell's text."""
+    codes, others = _languages(str(text or ""))
+    return list(codes), others
+
+
+@lru_cache(maxsize=1024)  # a roster repeats a few dozen spellings thousands of times
+def _languages(text: str) -> tuple[tuple[str, ...], str]:
     codes: list[str] = []
     others: list[str] = []
     for token in _LIST_SPLIT.split(str(text or "").strip()):
@@ -128,7 +136,7 @@ def parse_languages(text: str) -> tuple[list[str], str]:
             others.append(token.strip())
         if code not in codes:
             codes.append(code)
-    return codes, ", ".join(others)
+    return tuple(codes), ", ".join(others)
 
 
 _DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
