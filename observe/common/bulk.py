@@ -1,32 +1,48 @@
 """Many rows into one table at once, inside the session's transaction (imports of 10,000+ rows).
 
 PostgreSQL gets COPY FROM STDIN: one statement streamed, several times quicker than even a
-pipelined executemany of INSERTs, which the server parses and plans row by row. Other databases
-(SQLite) get a Core executemany, which is already one prepared statement run in a C loop.
-Either way the rows are in the caller's transaction: a later error rolls them back with the rest.
+pipelined executemany of INSERTs, which the server parses and plans row by row. SQLite gets the
+driver's executemany of one prepared INSERT with plain tuples: SQLAlchemy's own executemany
+spends longer building each row's parameters than SQLite spends storing it. Either way the
+columns' Python defaults and bind processing (JSON, UTC datetimes) are applied as an ORM or Core
+INSERT would apply them, and the rows are in the caller's transaction: a later error rolls them
+back with the rest.
 """
 
 from sqlalchemy import Table, insert
+from sqlalchemy.exc import IntegrityError
 
 from observe.extensions import db
 
 
 def insert_rows(table: Table, rows: list[dict]) -> None:
-    """Insert `rows` (dicts with the same keys, columns of `table`); no ids are returned."""
+    """Insert `rows` (dicts with the same keys, columns of `table`); no ids are returned.
+
+    A row breaking a constraint raises sqlalchemy.exc.IntegrityError, as an INSERT would.
+    """
     if not rows:
         return
     connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        _copy(connection, table, rows)
+    dialect = connection.dialect
+    if dialect.name == "postgresql":
+        bulk = _copy
+    elif dialect.name == "sqlite" and dialect.paramstyle == "qmark":
+        bulk = _executemany
     else:
         connection.execute(insert(table), rows)
+        return
+    try:
+        bulk(connection, table, rows)
+    except dialect.dbapi.IntegrityError as error:  # the driver's own: say it as SQLAlchemy does
+        raise IntegrityError(f"bulk insert into {table.name}", None, error) from error
 
 
 def _missing_defaults(table: Table, names: list[str]) -> dict:
-    """{column: default} of the columns the rows leave out whose default lives in Python.
+    """{column: make default} of the columns the rows leave out whose default lives in Python.
 
-    An INSERT applies those defaults for SQLAlchemy; COPY would leave NULL. A zero-argument
-    callable (list, utcnow) is wrapped by SQLAlchemy to take a context, hence the None.
+    An INSERT through SQLAlchemy applies those defaults; COPY or the bare driver would leave
+    NULL. A zero-argument callable (list, utcnow) is wrapped by SQLAlchemy to take a context,
+    hence the None.
     """
     defaults = {}
     for column in table.c:
@@ -42,26 +58,45 @@ def _missing_defaults(table: Table, names: list[str]) -> dict:
     return defaults
 
 
-def _copy(connection, table: Table, rows: list[dict]) -> None:
+def _values(connection, table: Table, rows: list[dict]):
+    """(column names, an iterator of each row's values ready for the driver)."""
     defaults = _missing_defaults(table, list(rows[0]))
-    if defaults:
-        rows = [{**row, **{name: make() for name, make in defaults.items()}} for row in rows]
-    names = list(rows[0])
+    names = [*rows[0], *defaults]
     dialect = connection.dialect
-    # The columns' own bind processing (JSON to text, UTC datetimes) as an INSERT would apply it.
     processors = [table.c[name].type.bind_processor(dialect) for name in names]
-    columns = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
-    statement = f"COPY {dialect.identifier_preparer.format_table(table)} ({columns}) FROM STDIN"
+
+    def values():
+        for row in rows:
+            full = {**row, **{name: make() for name, make in defaults.items()}} if defaults \
+                else row
+            yield [process(full[name]) if process else full[name]
+                   for name, process in zip(names, processors, strict=True)]
+
+    return names, values()
+
+
+def _copy(connection, table: Table, rows: list[dict]) -> None:
+    names, values = _values(connection, table, rows)
+    preparer = connection.dialect.identifier_preparer
+    columns = ", ".join(preparer.quote(name) for name in names)
+    statement = f"COPY {preparer.format_table(table)} ({columns}) FROM STDIN"
     cursor = connection.connection.driver_connection.cursor()
     try:
         with cursor.copy(statement) as copy:
-            if not any(processors):
-                for row in rows:
-                    copy.write_row([row[name] for name in names])
-                return
-            pairs = list(zip(names, processors, strict=True))
-            for row in rows:
-                copy.write_row([process(row[name]) if process else row[name]
-                                for name, process in pairs])
+            for row in values:
+                copy.write_row(row)
+    finally:
+        cursor.close()
+
+
+def _executemany(connection, table: Table, rows: list[dict]) -> None:
+    names, values = _values(connection, table, rows)
+    preparer = connection.dialect.identifier_preparer
+    columns = ", ".join(preparer.quote(name) for name in names)
+    marks = ", ".join("?" for _name in names)
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        cursor.executemany(
+            f"INSERT INTO {preparer.format_table(table)} ({columns}) VALUES ({marks})", values)
     finally:
         cursor.close()

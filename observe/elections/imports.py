@@ -13,11 +13,12 @@ from functools import lru_cache
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from observe.audit.services import record
 from observe.branches.regions import REGIONS
+from observe.common.bulk import insert_rows
 from observe.common.tabular import RowError, TablePreview, guess_mapping, read_sheet
 from observe.elections.models import Election, PollingStation
 from observe.elections.services import STATION_LIMITS, ElectionError
@@ -348,7 +349,8 @@ def run_import(path, filename: str, election: Election, mapping: dict | None, mo
         return outcome
     if plan.inserts:
         try:
-            db.session.execute(insert(PollingStation.__table__), plan.inserts)
+            with db.session.begin_nested():  # a clash leaves the transaction usable
+                insert_rows(PollingStation.__table__, plan.inserts)
         except IntegrityError:
             raise ElectionError(_("Some of these stations were added meanwhile. Check the file "
                                   "again.")) from None

@@ -8,14 +8,14 @@ fields and their headers; `cells` reads the values people write in them.
 """
 
 import hashlib
+import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from itertools import zip_longest
 from pathlib import Path
 
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import Integer, String, any_, bindparam, insert, literal, or_, select
+from sqlalchemy import Integer, String, any_, bindparam, func, insert, literal, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 
@@ -92,31 +92,23 @@ class _Analysis:
     valid: list[tuple[int, dict]]  # (line, clean values) of rows to insert
 
 
-LOOKUP_CHUNK = 1000  # values per IN list on SQLite: two lists stay far below its variable limit
-
-
-def _chunks(values: list[str]):
-    """The values in pieces a query can take: all at once as a PostgreSQL array, else IN lists."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        yield values
-        return
-    for start in range(0, len(values), LOOKUP_CHUNK):
-        yield values[start:start + LOOKUP_CHUNK]
-
-
 def _one_of(column, values: list[str]):
-    """`column IN values`; on PostgreSQL `= ANY(array)`, one parameter and one query text for
-    any number of values (an IN list of 20,000 is re-parsed by the driver and the server)."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    """`column IN values`, with the values as one parameter: an array on PostgreSQL, a JSON
+    list read by json_each on SQLite. One query and one statement text for any number of
+    values (an IN list of 20,000 is rendered, re-parsed and planned value by value)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
         return column == any_(bindparam(None, values, type_=ARRAY(String)))
+    if dialect == "sqlite":
+        listed = func.json_each(bindparam(None, json.dumps(values), type_=String))
+        return column.in_(select(listed.table_valued("value").c.value))
     return column.in_(values)
 
 
 def _registered(rows: list[tuple[int, dict]]) -> tuple[dict, dict]:
     """({iin: (observer id, branch id)}, {phone: ...}) of the rows' people already registered.
 
-    Only the file's own IINs and phones are looked up (one query, or a thousand of each per
-    query on SQLite).
+    Only the file's own IINs and phones are looked up, in one query.
     """
     iins = sorted({clean["iin"] for _line, clean in rows})
     phones = sorted({clean["phone"] for _line, clean in rows})
@@ -124,13 +116,12 @@ def _registered(rows: list[tuple[int, dict]]) -> tuple[dict, dict]:
     by_iin: dict[str, tuple[int, int]] = {}
     by_phone: dict[str, tuple[int, int]] = {}
     query = select(Observer.iin, Observer.phone, Observer.id, Observer.branch_id)
-    for some_iins, some_phones in zip_longest(_chunks(iins), _chunks(phones), fillvalue=[]):
-        for iin, phone, observer_id, branch_id in db.session.execute(query.where(or_(
-                _one_of(Observer.iin, some_iins), _one_of(Observer.phone, some_phones)))):
-            if iin in wanted_iins:
-                by_iin[iin] = (observer_id, branch_id)
-            if phone in wanted_phones:
-                by_phone[phone] = (observer_id, branch_id)
+    for iin, phone, observer_id, branch_id in db.session.execute(query.where(or_(
+            _one_of(Observer.iin, iins), _one_of(Observer.phone, phones)))):
+        if iin in wanted_iins:
+            by_iin[iin] = (observer_id, branch_id)
+        if phone in wanted_phones:
+            by_phone[phone] = (observer_id, branch_id)
     return by_iin, by_phone
 
 
@@ -301,13 +292,14 @@ def _insert(valid: list[tuple[int, dict]], branch, filename: str, actor,
             consent_source: str) -> None:
     now = utcnow()
     paper = consent_source == "paper"
+    applied = Status.APPLIED.value  # once: an enum member's .value is a slow descriptor
     observers = []
     for _line, clean in valid:
         # The form's timestamp is the application date; consent was given with the form, or
         # on paper (which, as when adding by hand, also covers the declaration).
         row = dict(clean)
         applied_at = row.pop("applied_at", None) or now
-        row.update(branch_id=branch.id, status=Status.APPLIED.value,
+        row.update(branch_id=branch.id, status=applied,
                    consent_version=CONSENT_VERSION, consent_at=now if paper else applied_at,
                    declared_independent_at=now if paper else None, applied_at=applied_at,
                    status_changed_at=now, rejection_reason="")
@@ -316,14 +308,13 @@ def _insert(valid: list[tuple[int, dict]], branch, filename: str, actor,
     # Their application and first status are copied from the new rows inside the database
     # (found by IIN): no ids travel back to Python and no second and third 20,000-row upload.
     reason = _("Imported from %(file)s", file=filename)
-    iins = [row["iin"] for row in observers]
-    for some in _chunks(iins):
-        db.session.execute(insert(Application).from_select(
-            ["observer_id", "channel", "campaign", "is_repeat", "email", "submitted_at"],
-            select(Observer.id, Observer.channel, Observer.campaign, literal(False), literal(""),
-                   Observer.applied_at).where(_one_of(Observer.iin, some))))
-        db.session.execute(insert(StatusChange).from_select(
-            ["observer_id", "from_status", "to_status", "reason", "actor_id", "changed_at"],
-            select(Observer.id, literal(""), literal(Status.APPLIED.value), literal(reason),
-                   literal(getattr(actor, "id", None), Integer), literal(now, UTCDateTime()))
-            .where(_one_of(Observer.iin, some))))
+    new = _one_of(Observer.iin, [row["iin"] for row in observers])
+    db.session.execute(insert(Application).from_select(
+        ["observer_id", "channel", "campaign", "is_repeat", "email", "submitted_at"],
+        select(Observer.id, Observer.channel, Observer.campaign, literal(False), literal(""),
+               Observer.applied_at).where(new)))
+    db.session.execute(insert(StatusChange).from_select(
+        ["observer_id", "from_status", "to_status", "reason", "actor_id", "changed_at"],
+        select(Observer.id, literal(""), literal(applied), literal(reason),
+               literal(getattr(actor, "id", None), Integer), literal(now, UTCDateTime()))
+        .where(new)))

@@ -52,6 +52,7 @@ _CONSENT_NO = frozenset({"нет", "жоқ", "no", "n", "false", "0", "не", "n
 _CONSENT_MARKS = frozenset({"+", "✓", "✔", "☑", "v", "x"})
 
 
+@lru_cache(maxsize=256)  # a column of "Да"
 def parse_consent(text: str) -> bool | None:
     """True for a yes (Да, Иә, Yes, 1, a tick, "Я согласен(на)..."), False for a no or an empty
     cell, None for an answer we cannot read."""
