@@ -335,12 +335,39 @@ def _keep_grid(path: Path, grid: Grid) -> None:
         stat = path.stat()
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump({"version": GRID_CACHE_VERSION, "source": [stat.st_size, stat.st_mtime_ns],
-                       "lines": grid.lines, "rows": grid.rows}, handle,
-                      ensure_ascii=False, separators=(",", ":"))
+            # dumps then one write: json.dump streams small chunks, several times slower.
+            handle.write(json.dumps({"version": GRID_CACHE_VERSION,
+                                     "source": [stat.st_size, stat.st_mtime_ns],
+                                     "lines": grid.lines, "rows": grid.rows},
+                                    ensure_ascii=False, separators=(",", ":")))
         os.replace(partial, cache)
     except OSError:
         partial.unlink(missing_ok=True)
+
+
+@dataclass
+class Sheet:
+    """A file's table: column names, and each data row (padded to the columns' width) with its
+    spreadsheet line number. What read_table gives as a DataFrame, without pandas (an import of
+    20,000 rows spends a good part of its time converting to a DataFrame and back)."""
+
+    columns: list[str]
+    lines: list[int]
+    rows: list[list[str]]
+    header_line: int
+
+
+def read_sheet(source, filename: str, synonyms: dict[str, list[str]] | None = None, *,
+               limits: Limits | None = None) -> Sheet:
+    """Read a CSV or XLSX file into a Sheet; see read_table."""
+    limits = limits or Limits.current()
+    grid = read_grid(source, filename, limits)
+    at = header_index(grid.rows, synonyms)
+    data_rows, data_lines = grid.rows[at + 1:], grid.lines[at + 1:]
+    if len(data_rows) > limits.rows:
+        raise _too_large("rows", limits)
+    columns, rows = _columns(grid.rows[at], data_rows)
+    return Sheet(columns, data_lines, rows, grid.lines[at])
 
 
 def read_table(source, filename: str, synonyms: dict[str, list[str]] | None = None, *,
@@ -352,14 +379,10 @@ def read_table(source, filename: str, synonyms: dict[str, list[str]] | None = No
     `frame.attrs["header_line"]`. Raises TableError for a file that cannot be read or is past
     the limits.
     """
-    limits = limits or Limits.current()
-    grid = read_grid(source, filename, limits)
-    at = header_index(grid.rows, synonyms)
-    data_rows, data_lines = grid.rows[at + 1:], grid.lines[at + 1:]
-    if len(data_rows) > limits.rows:
-        raise _too_large("rows", limits)
-    frame = _frame(grid.rows[at], data_rows, data_lines)
-    frame.attrs["header_line"] = grid.lines[at]
+    sheet = read_sheet(source, filename, synonyms, limits=limits)
+    frame = pd.DataFrame(sheet.rows, columns=sheet.columns,
+                         index=pd.Index(sheet.lines, name="line"), dtype=object)
+    frame.attrs["header_line"] = sheet.header_line
     return frame
 
 
@@ -391,7 +414,8 @@ def header_index(rows: list[list[str]], synonyms: dict[str, list[str]] | None = 
     return next((index for index, count in enumerate(filled) if count > 1), 0)
 
 
-def _frame(header: list[str], rows: list[list[str]], lines: list[int]) -> pd.DataFrame:
+def _columns(header: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """The columns' names (unnamed ones numbered) and the rows padded to their width."""
     header = [" ".join(str(h or "").split()) for h in header]
     if not any(header):
         raise TableError(_("The first line of the file must name the columns."))
@@ -410,7 +434,7 @@ def _frame(header: list[str], rows: list[list[str]], lines: list[int]) -> pd.Dat
             seen[title] = 1
         names.append(title)
     cells = [row + [""] * (width - len(row)) if len(row) < width else row for row in rows]
-    return pd.DataFrame(cells, columns=names, index=pd.Index(lines, name="line"), dtype=object)
+    return names, cells
 
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)

@@ -13,12 +13,13 @@ from functools import lru_cache
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from observe.audit.services import record
 from observe.branches.regions import REGIONS
-from observe.common.tabular import RowError, TablePreview, guess_mapping, read_table
+from observe.common.bulk import insert_rows
+from observe.common.tabular import RowError, TablePreview, guess_mapping, read_sheet
 from observe.elections.models import Election, PollingStation
 from observe.elections.services import STATION_LIMITS, ElectionError
 from observe.extensions import db
@@ -255,15 +256,15 @@ def _existing(election_id: int) -> dict[tuple[str, str], dict]:
 def _plan(path, filename: str, election: Election, mapping: dict | None,
           preview_size: int = 10) -> _Plan:
     # The header may sit under a title row; a pending file (a path) is parsed once, then reread.
-    frame = read_table(path, filename, SYNONYMS)
-    columns = [str(c) for c in frame.columns]
+    sheet = read_sheet(path, filename, SYNONYMS)
+    columns = sheet.columns
     mapping = _clean_mapping(mapping, columns)
     preview = ImportPreview(
         filename=filename, columns=columns, mapping=mapping,
-        rows=frame.head(preview_size).to_numpy().tolist(),
-        lines=[int(i) for i in frame.index[:preview_size]], total_rows=len(frame),
+        rows=sheet.rows[:preview_size], lines=sheet.lines[:preview_size],
+        total_rows=len(sheet.rows),
         missing_fields=[name for name in REQUIRED_FIELDS if not mapping.get(name)],
-        header_line=frame.attrs["header_line"])
+        header_line=sheet.header_line)
     plan = _Plan(preview, [], [])
     if preview.missing_fields:
         return plan
@@ -272,7 +273,7 @@ def _plan(path, filename: str, election: Election, mapping: dict | None,
     mapped = [name for name in IMPORTED_FIELDS if name != "number" and mapping.get(name)]
     positions = {name: columns.index(column) if column else None
                  for name, column in mapping.items()}
-    for line, row in zip(frame.index.tolist(), frame.to_numpy().tolist(), strict=True):
+    for line, row in zip(sheet.lines, sheet.rows, strict=True):
         clean = _validate_row(line, row, positions, preview.errors)
         if clean is None:
             continue
@@ -348,7 +349,8 @@ def run_import(path, filename: str, election: Election, mapping: dict | None, mo
         return outcome
     if plan.inserts:
         try:
-            db.session.execute(insert(PollingStation.__table__), plan.inserts)
+            with db.session.begin_nested():  # a clash leaves the transaction usable
+                insert_rows(PollingStation.__table__, plan.inserts)
         except IntegrityError:
             raise ElectionError(_("Some of these stations were added meanwhile. Check the file "
                                   "again.")) from None

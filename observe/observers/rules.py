@@ -6,6 +6,7 @@ Each check returns the cleaned value or raises RuleError with a message in the u
 import re
 import unicodedata
 from datetime import date, datetime
+from operator import mul
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
@@ -31,10 +32,12 @@ class RuleError(DomainError):
 
 def iin_control_digit(first_eleven: str) -> int | None:
     """The 12th digit of an IIN from its first 11, or None when no valid control digit exists."""
-    digits = [int(ch) for ch in first_eleven]
-    control = sum(d * w for d, w in zip(digits, _FIRST_WEIGHTS, strict=True)) % 11
+    digits = list(map(int, first_eleven))
+    if len(digits) != 11:
+        raise ValueError(first_eleven)
+    control = sum(map(mul, digits, _FIRST_WEIGHTS)) % 11  # map(mul): an import checks 20,000
     if control == 10:
-        control = sum(d * w for d, w in zip(digits, _SECOND_WEIGHTS, strict=True)) % 11
+        control = sum(map(mul, digits, _SECOND_WEIGHTS)) % 11
         if control == 10:
             return None
     return control

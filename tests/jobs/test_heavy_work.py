@@ -123,3 +123,43 @@ def test_a_photo_preview_is_made_after_the_upload_commits(app, observer_client,
     # One preview, of the photo; none of the PDF.
     assert len(added) == 3 and len(previews) == 1
     assert previews.pop().removesuffix(".thumb.jpg").endswith(".jpg")
+
+
+def test_a_large_import_refused_at_the_insert_lists_the_line(app, client, login,
+                                                             small_job_limit, monkeypatch):
+    """The job checks the rows (the bar moves), looks the people up, and someone registers one
+    of them just then: the insert is refused by the database, and the job's page names the
+    line instead of the rows of the check (there were none)."""
+    from observe.auth.models import User
+    from observe.branches.models import Branch
+    from observe.observers import imports, services
+    from observe.observers.rules import clean_applicant
+
+    coordinator = login("coordinator")
+    branch_id, user_id = coordinator.branch_id, coordinator.id
+    client.get("/login?lang=en")
+    rows = [person(f"Наблюдатель {NAMES[n]}") for n in range(7)]
+    token = token_of(upload(client, to_csv(rows, RU), "roster.csv"))
+    real = imports._registered
+    lookups = []
+
+    def lookup_then_someone_registers(found_rows):
+        # Lookups: the check page's, the job's check, then the job's import: after that one.
+        found = real(found_rows)
+        lookups.append(1)
+        if len(lookups) == 3:
+            clash = clean_applicant({**rows[2], "languages": ["ru"]}, require_email=False)
+            services.add_observer(clash, db.session.get(Branch, branch_id),
+                                  actor=db.session.get(User, user_id))
+        return found
+
+    monkeypatch.setattr(imports, "_registered", lookup_then_someone_registers)
+    job_id = job_id_of(client.post(f"/observers/import/{token}",
+                                   data={**MAPPING, "import_all": "1"}))
+    status = client.get(f"/jobs/{job_id}.json").get_json()
+    assert status["status"] == "failed"
+    assert "1 observer was registered meanwhile (line 4)" in status["error"]
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "<td>4</td>" in page and "registered while the file was being imported" in page
+    assert not db.session.scalar(select(func.count()).select_from(Observer).where(
+        Observer.full_name != rows[2]["full_name"]))  # none of the file's other people

@@ -1,25 +1,29 @@
 """Import of an observer roster from a spreadsheet: CSV or XLSX, Russian, Kazakh or English headers.
 
 Two steps: `preview_import` reads the file, guesses the column mapping and validates every row;
-`run_import` validates again with the chosen mapping and inserts the valid rows in bulk, or none
-at all. Views get plain dataclasses, never a DataFrame. `columns` names the fields and their
-headers; `cells` reads the values people write in them.
+`run_import` takes the same verdicts (the rules are checked once per file and mapping in a
+process), looks the file's IINs and phones up in the database again, and inserts the valid rows
+in bulk, or none at all. Views get plain dataclasses, never a DataFrame. `columns` names the
+fields and their headers; `cells` reads the values people write in them.
 """
 
 import hashlib
+import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import Integer, String, any_, bindparam, func, insert, literal, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 
 from observe.audit.services import record
-from observe.common.db import utcnow
+from observe.common.bulk import insert_rows
+from observe.common.db import UTCDateTime, utcnow
 from observe.common.errors import DomainError
-from observe.common.tabular import RowError, TablePreview, guess_mapping, read_table
+from observe.common.tabular import RowError, TablePreview, guess_mapping, read_sheet
 from observe.extensions import db
 from observe.observers.choices import Status
 from observe.observers.imports.cells import (
@@ -65,8 +69,14 @@ class ImportOutcome:
 
 
 class ImportRefused(DomainError):
-    """Nothing was imported; the message says why (the check page lists the bad rows)."""
+    """Nothing was imported; the message says why (the check page lists the bad rows).
 
+    `errors` lists the rows found wrong only at the moment of the insert (registered meanwhile).
+    """
+
+    def __init__(self, message: str, errors: list[RowError] | None = None):
+        super().__init__(message)
+        self.errors = errors or []
 
 
 def _clean_mapping(mapping: dict | None, columns: list[str]) -> dict[str, str | None]:
@@ -82,11 +92,37 @@ class _Analysis:
     valid: list[tuple[int, dict]]  # (line, clean values) of rows to insert
 
 
-def _existing(column) -> dict[str, tuple[int, int]]:
-    """{value: (observer id, branch id)} of every registered IIN or phone."""
-    return {value: (observer_id, branch_id) for value, observer_id, branch_id in db.session.execute(
-        select(column, Observer.id, Observer.branch_id).where(column.is_not(None)))}
+def _one_of(column, values: list[str]):
+    """`column IN values`, with the values as one parameter: an array on PostgreSQL, a JSON
+    list read by json_each on SQLite. One query and one statement text for any number of
+    values (an IN list of 20,000 is rendered, re-parsed and planned value by value)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(String)))
+    if dialect == "sqlite":
+        listed = func.json_each(bindparam(None, json.dumps(values), type_=String))
+        return column.in_(select(listed.table_valued("value").c.value))
+    return column.in_(values)
 
+
+def _registered(rows: list[tuple[int, dict]]) -> tuple[dict, dict]:
+    """({iin: (observer id, branch id)}, {phone: ...}) of the rows' people already registered.
+
+    Only the file's own IINs and phones are looked up, in one query.
+    """
+    iins = sorted({clean["iin"] for _line, clean in rows})
+    phones = sorted({clean["phone"] for _line, clean in rows})
+    wanted_iins, wanted_phones = set(iins), set(phones)
+    by_iin: dict[str, tuple[int, int]] = {}
+    by_phone: dict[str, tuple[int, int]] = {}
+    query = select(Observer.iin, Observer.phone, Observer.id, Observer.branch_id)
+    for iin, phone, observer_id, branch_id in db.session.execute(query.where(or_(
+            _one_of(Observer.iin, iins), _one_of(Observer.phone, phones)))):
+        if iin in wanted_iins:
+            by_iin[iin] = (observer_id, branch_id)
+        if phone in wanted_phones:
+            by_phone[phone] = (observer_id, branch_id)
+    return by_iin, by_phone
 
 
 # The last validated files of this process: the preview and the import of the same file with the
@@ -99,26 +135,26 @@ _VALIDATED_KEPT = 2
 def _validate(path, filename: str, mapping: dict | None, preview_size: int, progress=None):
     data = path if isinstance(path, bytes | bytearray) else Path(path).read_bytes()
     # The header may sit under a title row; a pending file (a path) is parsed once, then reread.
-    frame = read_table(path, filename, SYNONYMS)
-    columns = [str(c) for c in frame.columns]
+    sheet = read_sheet(path, filename, SYNONYMS)
+    columns, rows, lines = sheet.columns, sheet.rows, sheet.lines
     mapping = _clean_mapping(mapping, columns)
     age_on = reference_day()  # once per file: it asks the database for the next polling day
     key = (hashlib.sha256(data).hexdigest(), tuple(sorted(mapping.items(), key=str)),
            age_on, str(get_locale()))  # messages are in the user's language
-    head = (frame.head(preview_size).to_numpy().tolist(),
-            [int(i) for i in frame.index[:preview_size]], frame.attrs["header_line"])
+    head = (rows[:preview_size], lines[:preview_size], sheet.header_line)
     if key in _VALIDATED:
         _VALIDATED.move_to_end(key)
-        return columns, mapping, len(frame), head, *_VALIDATED[key]
+        return columns, mapping, len(rows), head, *_VALIDATED[key]
     errors: list[RowError] = []
     passed: list[tuple[int, dict]] = []
     consent_column = bool(mapping.get("consent"))
-    total = len(frame)
-    for number, (line, row) in enumerate(zip(frame.index.tolist(), frame.to_dict("records"),
-                                             strict=True)):
+    positions = {name: columns.index(column) if column else None
+                 for name, column in mapping.items()}
+    total = len(rows)
+    for number, (line, row) in enumerate(zip(lines, rows, strict=True)):
         if progress is not None and number % 250 == 0:
             progress(number, total)
-        raw = raw_row(row, mapping)
+        raw = raw_row(row, positions)
         clean, problems = validate_applicant(raw, require_email=False, age_on=age_on)
         check_form_columns(raw, clean, problems, consent_column)
         if problems:
@@ -128,7 +164,7 @@ def _validate(path, filename: str, mapping: dict | None, preview_size: int, prog
     _VALIDATED[key] = (errors, passed)
     while len(_VALIDATED) > _VALIDATED_KEPT:
         _VALIDATED.popitem(last=False)
-    return columns, mapping, len(frame), head, errors, passed
+    return columns, mapping, total, head, errors, passed
 
 
 def _analyse(path, filename: str, mapping: dict | None, *, actor=None, paper_consent=False,
@@ -145,7 +181,7 @@ def _analyse(path, filename: str, mapping: dict | None, *, actor=None, paper_con
     if not preview.consent_source:
         # Never record a consent the file did not give and nobody confirmed.
         preview.missing_fields.append("consent")
-    by_iin, by_phone = _existing(Observer.iin), _existing(Observer.phone)
+    by_iin, by_phone = _registered(passed)
     seen_iin: dict[str, int] = {}
     seen_phone: dict[str, int] = {}
     valid: list[tuple[int, dict]] = []
@@ -211,11 +247,12 @@ def run_import(path, filename: str, branch, mapping: dict | None, mode: str, act
                                      outcome.invalid))
     if analysis.valid:
         try:
-            _insert(analysis.valid, branch, filename, actor, preview.consent_source)
+            # A savepoint: after a refused insert the database can still say who clashed.
+            with db.session.begin_nested():
+                _insert(analysis.valid, branch, filename, actor, preview.consent_source)
         except IntegrityError:
-            # Another coordinator registered one of these people since the check.
-            raise ImportRefused(_("Some of these observers were registered meanwhile. Check "
-                                  "the file again.")) from None
+            # Another coordinator registered one of these people since the lookup above.
+            raise _registered_meanwhile(analysis.valid) from None
     outcome.imported = len(analysis.valid)
     record("observer.import", branch, actor=actor,
            summary=f"{filename}: {outcome.imported}",
@@ -227,47 +264,57 @@ def run_import(path, filename: str, branch, mapping: dict | None, mode: str, act
     return outcome
 
 
+def _registered_meanwhile(valid: list[tuple[int, dict]]) -> ImportRefused:
+    """The refusal naming every line whose IIN or phone the database now holds."""
+    by_iin, by_phone = _registered(valid)
+    errors = []
+    for line, clean in valid:
+        if clean["iin"] in by_iin:
+            errors.append(RowError(line, "iin", _("An observer with this IIN was registered "
+                                                  "while the file was being imported.")))
+        if clean["phone"] in by_phone:
+            errors.append(RowError(line, "phone", _("An observer with this phone number was "
+                                                    "registered while the file was being "
+                                                    "imported.")))
+    lines = sorted({error.line for error in errors})
+    if not lines:  # a clash the lookup cannot place (it was undone meanwhile): say so plainly
+        return ImportRefused(_("Some of these observers were registered meanwhile. Check "
+                               "the file again."))
+    shown = ", ".join(str(line) for line in lines[:20]) + (" …" if len(lines) > 20 else "")
+    return ImportRefused(ngettext(
+        "Nothing was imported: %(num)d observer was registered meanwhile (line %(lines)s). "
+        "Check the file again.",
+        "Nothing was imported: %(num)d observers were registered meanwhile (lines %(lines)s). "
+        "Check the file again.", len(lines), lines=shown), errors)
+
+
 def _insert(valid: list[tuple[int, dict]], branch, filename: str, actor,
             consent_source: str) -> None:
     now = utcnow()
     paper = consent_source == "paper"
+    applied = Status.APPLIED.value  # once: an enum member's .value is a slow descriptor
     observers = []
     for _line, clean in valid:
         # The form's timestamp is the application date; consent was given with the form, or
         # on paper (which, as when adding by hand, also covers the declaration).
-        applied_at = clean.get("applied_at") or now
-        observers.append({
-            **{k: v for k, v in clean.items() if k != "applied_at"},
-            "branch_id": branch.id, "status": Status.APPLIED.value,
-            "consent_version": CONSENT_VERSION, "consent_at": now if paper else applied_at,
-            "declared_independent_at": now if paper else None,
-            "applied_at": applied_at, "status_changed_at": now, "rejection_reason": ""})
-    _insert_rows(Observer.__table__, observers)
-    iins = [row["iin"] for row in observers]
-    id_by_iin: dict[str, int] = {}
-    for start in range(0, len(iins), 500):
-        id_by_iin.update(db.session.execute(
-            select(Observer.iin, Observer.id).where(Observer.iin.in_(iins[start:start + 500]))
-        ).all())
-    ids = [id_by_iin[iin] for iin in iins]
+        row = dict(clean)
+        applied_at = row.pop("applied_at", None) or now
+        row.update(branch_id=branch.id, status=applied,
+                   consent_version=CONSENT_VERSION, consent_at=now if paper else applied_at,
+                   declared_independent_at=now if paper else None, applied_at=applied_at,
+                   status_changed_at=now, rejection_reason="")
+        observers.append(row)
+    insert_rows(Observer.__table__, observers)
+    # Their application and first status are copied from the new rows inside the database
+    # (found by IIN): no ids travel back to Python and no second and third 20,000-row upload.
     reason = _("Imported from %(file)s", file=filename)
-    actor_id = getattr(actor, "id", None)
-    _insert_rows(Application.__table__, [
-        {"observer_id": observer_id, "channel": row["channel"], "campaign": row["campaign"],
-         "is_repeat": False, "submitted_at": row["applied_at"]}
-        for observer_id, row in zip(ids, observers, strict=True)])
-    _insert_rows(StatusChange.__table__, [
-        {"observer_id": observer_id, "from_status": "", "to_status": Status.APPLIED.value,
-         "reason": reason, "actor_id": actor_id, "changed_at": now}
-        for observer_id in ids])
-
-
-def _insert_rows(table, rows: list[dict]) -> None:
-    """A Core executemany, then ids are read back by IIN (portable; no row order to trust).
-
-    Measured on 20,000 observers: multi-row VALUES statements and RETURNING batches were both
-    slower here than a plain executemany (psycopg pipelines it on PostgreSQL).
-    """
-    if rows:
-        db.session.execute(insert(table), rows)
-
+    new = _one_of(Observer.iin, [row["iin"] for row in observers])
+    db.session.execute(insert(Application).from_select(
+        ["observer_id", "channel", "campaign", "is_repeat", "email", "submitted_at"],
+        select(Observer.id, Observer.channel, Observer.campaign, literal(False), literal(""),
+               Observer.applied_at).where(new)))
+    db.session.execute(insert(StatusChange).from_select(
+        ["observer_id", "from_status", "to_status", "reason", "actor_id", "changed_at"],
+        select(Observer.id, literal(""), literal(applied), literal(reason),
+               literal(getattr(actor, "id", None), Integer), literal(now, UTCDateTime()))
+        .where(new)))

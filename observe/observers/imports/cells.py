@@ -6,6 +6,7 @@ write them; the Google Forms timestamp and a consent answer.
 
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 
 from flask_babel import gettext as _
 
@@ -51,6 +52,7 @@ _CONSENT_NO = frozenset({"нет", "жоқ", "no", "n", "false", "0", "не", "n
 _CONSENT_MARKS = frozenset({"+", "✓", "✔", "☑", "v", "x"})
 
 
+@lru_cache(maxsize=256)  # a column of "Да"
 def parse_consent(text: str) -> bool | None:
     """True for a yes (Да, Иә, Yes, 1, a tick, "Я согласен(на)..."), False for a no or an empty
     cell, None for an answer we cannot read."""
@@ -101,6 +103,7 @@ def parse_timestamp(text: str) -> datetime | None:
 
 
 
+@lru_cache(maxsize=1024)  # the same few answers in every row of a column
 def match_words(text: str, table, default: str | None = None) -> str | None:
     text = " ".join(str(text or "").casefold().split())
     if not text:
@@ -116,6 +119,12 @@ def match_words(text: str, table, default: str | None = None) -> str | None:
 
 def parse_languages(text: str) -> tuple[list[str], str]:
     """Language codes (kk, ru, other) and the other languages' names, from a cell's text."""
+    codes, others = _languages(str(text or ""))
+    return list(codes), others
+
+
+@lru_cache(maxsize=1024)  # a roster repeats a few dozen spellings thousands of times
+def _languages(text: str) -> tuple[tuple[str, ...], str]:
     codes: list[str] = []
     others: list[str] = []
     for token in _LIST_SPLIT.split(str(text or "").strip()):
@@ -128,7 +137,7 @@ def parse_languages(text: str) -> tuple[list[str], str]:
             others.append(token.strip())
         if code not in codes:
             codes.append(code)
-    return codes, ", ".join(others)
+    return tuple(codes), ", ".join(others)
 
 
 _DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
@@ -149,10 +158,11 @@ def _quick_date(text: str):
         return text
 
 
-def raw_row(record_: dict, mapping: dict) -> dict:
-    """A file row in the shape validate_applicant expects."""
-    raw = {name: str(record_.get(column, "")).strip() if column else ""
-           for name, column in mapping.items()}
+def raw_row(cells: list, positions: dict[str, int | None]) -> dict:
+    """A file row (its cells) in the shape validate_applicant expects; `positions` gives each
+    field's cell, None for a field no column was chosen for."""
+    raw = {name: str(cells[position]).strip() if position is not None else ""
+           for name, position in positions.items()}
     iin = "".join(raw.get("iin", "").split())
     if len(iin) == 11 and iin.isdigit():
         iin = "0" + iin  # Excel dropped the leading zero of an IIN stored as a number

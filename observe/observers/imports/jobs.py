@@ -34,10 +34,12 @@ def queue_observer_import(token: str, branch, mapping: dict, mode: str, actor, *
                          "mode": mode, "paper_consent": paper_consent, "back_url": back_url})
 
 
-def _errors(preview) -> dict:
+def _errors(preview, found_later=()) -> dict:
+    """The bad rows for the job's page: the check's, or those the insert itself refused."""
+    errors = list(found_later) or preview.errors
     shown = [[error.line, str(FIELDS.get(error.field, error.field)), error.message]
-             for error in preview.errors[:ERRORS_SHOWN]]
-    return {"errors": shown, "errors_total": len(preview.errors)}
+             for error in errors[:ERRORS_SHOWN]]
+    return {"errors": shown, "errors_total": len(errors)}
 
 
 @handler(KIND)
@@ -57,7 +59,7 @@ def apply_import(job, progress) -> Outcome:
         outcome = run_import(path, filename, branch, preview.mapping, params["mode"], user,
                              paper_consent=paper)
     except ImportRefused as refused:
-        raise JobFailed(refused.message, _errors(preview)) from None
+        raise JobFailed(refused.message, _errors(preview, refused.errors)) from None
     PENDING.forget(params["token"])
     messages = [ngettext("%(num)d observer imported into %(branch)s.",
                          "%(num)d observers imported into %(branch)s.", outcome.imported,
