@@ -39,7 +39,8 @@ def build(database_url: str, rate_limits: str):
 
     config = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
     config.update(SQLALCHEMY_DATABASE_URI=database_url, API_RATE_LIMIT="1000000 per minute",
-                  RATELIMIT_STORAGE_URI=rate_limits,
+                  RATELIMIT_STORAGE_URI=rate_limits, RATELIMIT_ENABLED=os.environ.get("NOLIMIT") is None,
+                  RATELIMIT_HEADERS_ENABLED=os.environ.get("NOHEADERS") is None,
                   # What the served app runs with (bench/submissions.py sets OBSERVE_ENV).
                   WTF_CSRF_ENABLED=False)
     app = create_app(config)
