@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, load_only
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from observe.audit.services import record, snapshot
@@ -381,7 +381,9 @@ def _api_caller_statement():
         from observe.observers.models import Observer
 
         _API_CALLER = (
-            select(ApiToken, Observer).join(ApiToken.user).options(contains_eager(ApiToken.user))
+            select(ApiToken, Observer).join(ApiToken.user).options(
+                contains_eager(ApiToken.user),
+                load_only(Observer.id, Observer.user_id, Observer.full_name))
             .outerjoin(Observer, Observer.user_id == User.id)
             .where(ApiToken.token_hash == bindparam("token_hash")).limit(1))
     return _API_CALLER

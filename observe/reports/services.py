@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from observe.assignments.models import Assignment
@@ -129,9 +129,13 @@ def _scope_statement():
     once: building the statement cost as much as running it)."""
     global _SCOPE
     if _SCOPE is None:
+        # Only the columns a submission reads (the others load if something asks for them).
         _SCOPE = select(Assignment).join(Assignment.observer).options(
-            contains_eager(Assignment.observer), joinedload(Assignment.election),
-            joinedload(Assignment.station)).where(
+            load_only(Assignment.id, Assignment.status, Assignment.election_id,
+                      Assignment.station_id, Assignment.observer_id),
+            contains_eager(Assignment.observer).load_only(
+                Observer.id, Observer.user_id, Observer.full_name),
+            joinedload(Assignment.election), joinedload(Assignment.station)).where(
             Observer.user_id == bindparam("user_id"),
             Assignment.station_id == bindparam("station_id"),
             Assignment.status.in_(ACTIVE)).limit(1)

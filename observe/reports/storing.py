@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
 
 from observe.audit.models import AuditEntry
+from observe.common.transaction import after_rollback
 from observe.extensions import db
 
 _UNSET = object()
@@ -151,4 +152,12 @@ def insert_report(report, audit: dict, summary: tuple[str, str]) -> int | None:
     report.id = new_id
     make_transient_to_detached(report)
     db.session.add(report)
+    # The ORM forgets an object it inserted itself when the transaction rolls back; this one it
+    # did not insert, so it is told to (else a reused id would clash in the identity map).
+    after_rollback(_forget, report)
     return new_id
+
+
+def _forget(report) -> None:
+    if report in db.session:
+        db.session.expunge(report)
