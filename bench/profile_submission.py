@@ -6,6 +6,7 @@ smaller), then sends N `POST /api/v1/incidents` through Flask's test client (no 
 and prints: the statements and pool checkouts per request (a SQLAlchemy listener), the mean
 in-process time per request, and a cProfile of the whole run sorted by own time and by
 cumulative time. `--web` profiles the incident form instead (a signed-in session).
+The in-process figures move by +-20 % with the neighbours' load: compare runs made together.
 """
 
 import argparse
@@ -27,7 +28,7 @@ from bench.import_observers import postgres_database  # noqa: E402
 from bench.submissions import PASSWORD  # noqa: E402
 
 
-def build(database_url: str, rate_limits: str):
+def build(database_url: str, rate_limits: str, limited: bool):
     from flask_migrate import upgrade
     from sqlalchemy import event
 
@@ -39,8 +40,7 @@ def build(database_url: str, rate_limits: str):
 
     config = {k: getattr(TestingConfig, k) for k in dir(TestingConfig) if k.isupper()}
     config.update(SQLALCHEMY_DATABASE_URI=database_url, API_RATE_LIMIT="1000000 per minute",
-                  RATELIMIT_STORAGE_URI=rate_limits, RATELIMIT_ENABLED=os.environ.get("NOLIMIT") is None,
-                  RATELIMIT_HEADERS_ENABLED=os.environ.get("NOHEADERS") is None,
+                  RATELIMIT_STORAGE_URI=rate_limits, RATELIMIT_ENABLED=limited,
                   # What the served app runs with (bench/submissions.py sets OBSERVE_ENV).
                   WTF_CSRF_ENABLED=False)
     app = create_app(config)
@@ -87,13 +87,16 @@ def main() -> None:
     parser.add_argument("--web", action="store_true")
     parser.add_argument("--rate-limit-storage", default="memory://",
                         help="RATELIMIT_STORAGE_URI, e.g. redis://127.0.0.1:6379/15")
+    parser.add_argument("--no-rate-limit", action="store_true",
+                        help="RATELIMIT_ENABLED=False, to see what the limiter costs")
     parser.add_argument("--dump", help="also write the cProfile data to this file")
     parser.add_argument("--database-url", default=os.environ.get(
         "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
     args = parser.parse_args()
     database_url, drop = postgres_database(args.database_url)
     try:
-        app, reporters, counter = build(database_url, args.rate_limit_storage)
+        app, reporters, counter = build(database_url, args.rate_limit_storage,
+                                        not args.no_rate_limit)
         rng = random.Random(14)
         clients = {}
         for reporter in reporters:
