@@ -137,6 +137,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", default="16,64,256")
+    parser.add_argument("--only", default="",
+                        help="run only these targets (comma-separated: API, 'web form', "
+                             "'bare INSERT', 'bare constant'); the summary needs all four")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--database-url", default=os.environ.get(
@@ -161,6 +164,9 @@ def main() -> None:
                        ("bare INSERT", "bench.bare.app:app", "bare", "/insert", "/constant"),
                        ("bare constant", "bench.bare.app:app", "bare", "/constant",
                         "/constant")]
+            if args.only:
+                wanted = {name.strip() for name in args.only.split(",")}
+                targets = [t for t in targets if t[0] in wanted]
             for name, target, mode, path, ready in targets:
                 port = free_port()
                 server = serve(target, env, port, args.workers, args.threads, ready)
@@ -194,6 +200,12 @@ def main() -> None:
             drop()
     print(f"\ngunicorn {args.workers} workers x {args.threads} threads, PostgreSQL, wrk -t2, "
           f"{args.seconds:.0f} s per level")
+    if "API" in results and "bare INSERT" in results:
+        for mine, insert in zip(results["API"], results["bare INSERT"], strict=True):
+            print(f"API {mine['clients']:>4} clients: {mine['rps'] / insert['rps']:.2f} x bare "
+                  f"INSERT; p99 {mine['p99']:.0f} ms")
+    if len(results) < 4:
+        return
     for name in ("API", "web form"):
         for mine, insert, constant in zip(results[name], results["bare INSERT"],
                                           results["bare constant"], strict=True):

@@ -36,7 +36,10 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SECRET_KEY_FILE = os.environ.get("SECRET_KEY_FILE", str(INSTANCE / "secret_key"))
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # No ping before each checkout (a round trip on every request): connections are renewed
+    # after half an hour, a connection found dead invalidates the pool (SQLAlchemy does that on
+    # any disconnect error), and the API retries its first statement once on a fresh one.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": False, "pool_recycle": 1800}
 
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "25")) * 1024 * 1024

@@ -9,7 +9,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from observe.api import bp, present, schemas
-from observe.api.auth import caller
+from observe.api.auth import caller, caller_observer
 from observe.api.errors import ApiError
 from observe.api.registry import operation
 from observe.common.errors import DomainError
@@ -36,7 +36,7 @@ def refused(error: DomainError) -> ApiError:
 
 def submit(service, body, **kwargs):
     """Call the submit service with the body as the web form would; 201 new, 200 a retry."""
-    signed_in_observer(caller())
+    caller_observer()  # 403 for an account without its observer record
     data = body.model_dump()
     data["uuid"] = str(data.pop("client_uuid"))
     try:

@@ -37,16 +37,17 @@ def snapshot(obj, fields) -> dict:
     return {name: _plain(getattr(obj, name)) for name in fields if name not in SECRET_FIELDS}
 
 
-def record(action: str, obj=None, *, summary: str = "", before: dict | None = None,
-           after: dict | None = None, actor=None, object_type: str | None = None,
-           object_id=None) -> AuditEntry:
-    """Add an audit entry for an action on obj by actor (the signed-in user by default)."""
+def entry_values(action: str, obj=None, *, summary: str = "", before: dict | None = None,
+                 after: dict | None = None, actor=None, object_type: str | None = None,
+                 object_id=None) -> dict:
+    """The columns of an audit entry (all but its time), for `record` or for a caller that writes
+    the entry in the same statement as the object (observe/reports/storing.py)."""
     context_actor, address = _context_provider()
     actor = actor if actor is not None else context_actor
     if obj is not None:
         object_type = object_type or obj.__tablename__
         object_id = object_id if object_id is not None else obj.id
-    entry = AuditEntry(
+    return dict(
         action=action,
         actor_id=getattr(actor, "id", None),
         actor_label=getattr(actor, "email", "") or "",
@@ -57,5 +58,14 @@ def record(action: str, obj=None, *, summary: str = "", before: dict | None = No
         after={k: v for k, v in (after or {}).items() if k not in SECRET_FIELDS} or None,
         ip_address=address or "",
     )
+
+
+def record(action: str, obj=None, *, summary: str = "", before: dict | None = None,
+           after: dict | None = None, actor=None, object_type: str | None = None,
+           object_id=None) -> AuditEntry:
+    """Add an audit entry for an action on obj by actor (the signed-in user by default)."""
+    entry = AuditEntry(**entry_values(action, obj, summary=summary, before=before, after=after,
+                                      actor=actor, object_type=object_type,
+                                      object_id=object_id))
     db.session.add(entry)
     return entry

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy.orm import contains_eager, load_only
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from observe.audit.services import record, snapshot
@@ -367,13 +367,39 @@ TOKEN_USE_PRECISION = timedelta(minutes=1)
 
 def user_for_api_token(token: str) -> User | None:
     """The active user owning an unrevoked API token, recording its use (to the minute)."""
-    api_token = db.session.execute(
-        select(ApiToken).options(joinedload(ApiToken.user))
-        .where(ApiToken.token_hash == _digest(token or ""))
-    ).scalar_one_or_none()
-    if api_token is None or api_token.revoked_at is not None or not api_token.user.is_active:
+    found = api_caller(token)
+    return found[0] if found else None
+
+
+_API_CALLER = None
+
+
+def _api_caller_statement():
+    """Token, user and observer record by the token's hash (built once)."""
+    global _API_CALLER
+    if _API_CALLER is None:
+        from observe.observers.models import Observer
+
+        _API_CALLER = (
+            select(ApiToken, Observer).join(ApiToken.user).options(
+                contains_eager(ApiToken.user),
+                load_only(Observer.id, Observer.user_id, Observer.full_name))
+            .outerjoin(Observer, Observer.user_id == User.id)
+            .where(ApiToken.token_hash == bindparam("token_hash")).limit(1))
+    return _API_CALLER
+
+
+def api_caller(token: str) -> tuple | None:
+    """(user, their observer record or None) for an unrevoked token of an active user, in one
+    query; None otherwise. Records the token's use, to the minute."""
+    row = db.session.execute(_api_caller_statement(),
+                             {"token_hash": _digest(token or "")}).first()
+    if row is None:
+        return None
+    api_token, observer = row
+    if api_token.revoked_at is not None or not api_token.user.is_active:
         return None
     now = utcnow()
     if api_token.last_used_at is None or now - api_token.last_used_at >= TOKEN_USE_PRECISION:
         api_token.last_used_at = now
-    return api_token.user
+    return api_token.user, observer

@@ -14,21 +14,22 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import contains_eager, joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
 from observe.assignments.models import Assignment
 from observe.assignments.rules import ACTIVE
-from observe.audit.services import record
+from observe.audit.services import entry_values, record
 from observe.common.db import utcnow
 from observe.common.errors import DomainError
-from observe.elections.models import Contest, PollingStation
+from observe.elections.models import Contest
 from observe.extensions import db
+from observe.observers.models import Observer
 from observe.observers.queries import observer_of
 from observe.reports import evidence as files
 from observe.reports.models import (
+    REFERENCE_LETTERS,
     CheckIn,
     ChecklistForm,
     ChecklistResponse,
@@ -49,6 +50,7 @@ from observe.reports.rules import (
     protocol_mismatches,
     turnout_problems,
 )
+from observe.reports.storing import insert_report
 
 DEFAULT_CHECKLIST = Path(__file__).with_name("kz_checklist.json")
 
@@ -119,23 +121,45 @@ def election_takes_reports(election) -> bool:
         election.status == "planning" and reports_allowed_in_planning())
 
 
+_SCOPE = None
+
+
+def _scope_statement():
+    """The assignment of a user at a station, with its observer, election and station (built
+    once: building the statement cost as much as running it)."""
+    global _SCOPE
+    if _SCOPE is None:
+        # Only the columns a submission reads (the others load if something asks for them).
+        _SCOPE = select(Assignment).join(Assignment.observer).options(
+            load_only(Assignment.id, Assignment.status, Assignment.election_id,
+                      Assignment.station_id, Assignment.observer_id),
+            contains_eager(Assignment.observer).load_only(
+                Observer.id, Observer.user_id, Observer.full_name),
+            joinedload(Assignment.election), joinedload(Assignment.station)).where(
+            Observer.user_id == bindparam("user_id"),
+            Assignment.station_id == bindparam("station_id"),
+            Assignment.status.in_(ACTIVE)).limit(1)
+    return _SCOPE
+
+
 def reporting_station(actor, station_id) -> tuple:
-    """(observer, station) when the actor's active assignment there takes reports, else refuse."""
-    observer = observer_of(actor)
-    if observer is None:
-        raise ReportError(_("Only observers send polling-day reports."))
-    # One query for the assignment, its election and its station (with the station's election,
-    # the same row, for the report to hold).
-    assignment = db.session.execute(select(Assignment).options(
-        joinedload(Assignment.election),
-        joinedload(Assignment.station).joinedload(PollingStation.election)).where(
-        Assignment.observer_id == observer.id, Assignment.station_id == station_id,
-        Assignment.status.in_(ACTIVE)).limit(1)).scalar_one_or_none()
+    """(observer, station) when the actor's active assignment there takes reports, else refuse.
+
+    One query: the actor's observer record, the assignment, its election and its station."""
+    assignment = db.session.execute(_scope_statement(), {
+        "user_id": getattr(actor, "id", None), "station_id": station_id,
+    }).unique().scalar_one_or_none()
     if assignment is None:
+        if observer_of(actor) is None:
+            raise ReportError(_("Only observers send polling-day reports."))
         raise ReportError(_("You have no active assignment at this station."), field="station_id")
     if not election_takes_reports(assignment.election):
         raise ReportError(_("This election does not take reports now."), field="station_id")
-    return observer, assignment.station
+    station = assignment.station
+    if station.election_id == assignment.election_id:
+        # The same row: the report and its answer read the station's election without a query.
+        set_committed_value(station, "election", assignment.election)
+    return assignment.observer, station
 
 
 # --- Idempotent storing ------------------------------------------------------------------------
@@ -162,43 +186,44 @@ def stored_submission(submission_id: str, observer, kind: str) -> Report | None:
     return existing
 
 
-def _store_once(report: Report, observer) -> tuple[Report, bool]:
-    """Insert the report, or return the one a concurrent retry stored first."""
+def _submit(data: dict, actor, kind: str, build) -> tuple[Report, bool]:
+    """The steps every kind shares: UUID, scope, build, store once with its audit entry.
+
+    The UUID is not looked up first: the INSERT skips a taken one (ON CONFLICT DO NOTHING, which
+    also settles two retries arriving together) and only then is the stored report loaded.
+    """
+    submission_id = parse_uuid(data.get("uuid"))
+    observer, station = reporting_station(actor, data.get("station_id"))
     try:
-        with db.session.begin_nested():
-            db.session.add(report)
-            db.session.flush()
-    except IntegrityError:
-        stored = stored_submission(report.uuid, observer, report.kind)
+        report = build(station)
+    except ReportError:
+        # A retry whose answers no longer pass (a later figure came in) still gets its report.
+        stored = stored_submission(submission_id, observer, kind)
         if stored is None:
             raise
         return stored, False
-    return report, True
-
-
-def _submit(data: dict, actor, kind: str, build) -> tuple[Report, bool]:
-    """The steps every kind shares: UUID, scope, replay, build, store, audit."""
-    submission_id = parse_uuid(data.get("uuid"))
-    observer, station = reporting_station(actor, data.get("station_id"))
-    stored = stored_submission(submission_id, observer, kind)
-    if stored is not None:
-        return stored, False
-    report = build(station)
     report.uuid = submission_id
     report.election_id, report.station_id = station.election_id, station.id
     report.observer_id, report.submitted_by_id = observer.id, getattr(actor, "id", None)
-    # Held on the report, so the receipt and the API answer do not load them again.
-    report.station, report.observer = station, observer
-    report.election = station.election
     now = utcnow()
     report.received_at = report.updated_at = now
     if report.occurred_at is None:
         report.occurred_at = now
-    report, created = _store_once(report, observer)
-    if created:
-        record(f"report.{kind}", report, actor=actor,
-               summary=f"{report.reference} · {station.number}", object_type="report")
-    return report, created
+    audit = entry_values(f"report.{kind}", actor=actor, object_type="report")
+    audit["occurred_at"] = now
+    del audit["object_id"], audit["summary"]
+    letter = REFERENCE_LETTERS.get(kind, "R")
+    if insert_report(report, audit, (f"{letter}-", f" · {station.number}")) is None:
+        stored = stored_submission(submission_id, observer, kind)
+        if stored is None:  # deleted between the two statements
+            raise ReportError(_("This submission id is already used; reload the page and send "
+                                "again."), field="uuid")
+        return stored, False
+    # Held on the report, so the receipt and the API answer do not load them again.
+    for name, value in (("station", station), ("observer", observer),
+                        ("election", station.election)):
+        set_committed_value(report, name, value)
+    return report, True
 
 
 def _occurred(value) -> datetime | None:
@@ -358,11 +383,16 @@ def submit_protocol(data: dict, *, actor, uploads=()) -> tuple[ProtocolCopy, boo
         protocol = ProtocolCopy(contest_id=contest.id, mismatches=mismatches,
                                 flagged=bool(mismatches), severity="high" if mismatches else "",
                                 occurred_at=_occurred(data.get("occurred_at")), **figures)
-        protocol.votes = [ProtocolVote(choice_id=choice_id, votes=number)
-                          for choice_id, number in votes.items()]
+        counted.update(votes)
         return protocol
 
+    counted: dict = {}
     protocol, created = _submit(data, actor, "protocol", build)
+    if created:  # stored apart: the report's row is written without the unit of work
+        rows = [ProtocolVote(protocol_id=protocol.id, choice_id=choice_id, votes=number)
+                for choice_id, number in counted.items()]
+        db.session.add_all(rows)
+        set_committed_value(protocol, "votes", rows)
     add_evidence(protocol, uploads, actor=actor)
     return protocol, created
 

@@ -267,23 +267,20 @@ def test_two_concurrent_retries_store_one_report(app, polling_day):
     assert db.session.scalar(select(func.count()).select_from(Incident)) == 1
 
 
-def test_the_unique_constraint_settles_a_retry_that_slipped_past_the_lookup(polling_day,
-                                                                            monkeypatch):
-    """The race in one thread: the lookup misses (the other retry is not committed yet), the
-    insert hits the unique UUID, and the stored report is returned instead of an error."""
+def test_a_retry_stopped_by_the_unique_uuid_writes_nothing(polling_day):
+    """The UUID is not looked up before the INSERT: the INSERT skips a taken one (ON CONFLICT DO
+    NOTHING); the stored report comes back, and neither a row nor an audit entry is added."""
+    from observe.audit.models import AuditEntry
+
     own = polling_day.own
     data = incident_data(own.station)
     first, _ = services.submit_incident(data, actor=own.user)
     db.session.commit()
-    lookup = services.stored_submission
-    calls = []
-
-    def miss_once(*args):
-        calls.append(args)
-        return None if len(calls) == 1 else lookup(*args)
-
-    monkeypatch.setattr(services, "stored_submission", miss_once)
-    again, created = services.submit_incident(data, actor=own.user)
+    again, created = services.submit_incident(dict(data, severity="low"), actor=own.user)
     db.session.commit()
-    assert (again.id, created, len(calls)) == (first.id, False, 2)
-    assert count() == 1
+    assert (again.id, created, again.severity) == (first.id, False, first.severity)
+    assert count() == 1 and count(Incident) == 1
+    entries = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "report.incident")).all()
+    assert [(e.object_id, e.summary, e.actor_id) for e in entries] == [
+        (str(first.id), f"I-{first.id} · {own.station.number}", own.user.id)]
