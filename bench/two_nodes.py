@@ -162,12 +162,18 @@ def postgres_pids(database_url: str) -> list[int]:
 
 
 def pin(pid: int, cpu: int) -> None:
-    """Keep a gunicorn node (master and workers) on one CPU."""
+    """Keep a gunicorn node (master and workers, every thread of each) on one CPU: a thread
+    keeps the affinity it had when it was started, so each one is set, not only the process."""
     for each in tree(pid):
         try:
-            os.sched_setaffinity(each, {cpu})
+            threads = [int(task) for task in os.listdir(f"/proc/{each}/task")]
         except OSError:
             continue  # a worker that has just exited
+        for thread in threads:
+            try:
+                os.sched_setaffinity(thread, {cpu})
+            except OSError:
+                continue
 
 
 def settle(parts: dict, limit: float = 30) -> None:
