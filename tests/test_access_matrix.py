@@ -342,6 +342,8 @@ MATRIX += [
     # Polling-day reports: the observer's pages ({station} is not the observer's: 404 for a
     # real observer, tested in tests/reports; the matrix's observer has no record: 403)
     ("GET", "/reports/", "/reports/", OBSERVERS_ONLY),
+    # The report pages' service worker: public, it holds no personal data (tests/reports).
+    ("GET", "/reports/sw.js", "/reports/sw.js", PUBLIC),
     *[(method, f"/reports/stations/<int:station_id>/{page}",
        f"/reports/stations/{{station}}/{path}", OBSERVERS_ONLY)
       for method in ("GET", "POST")
