@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("briefings", __name__, url_prefix="/briefings")
 
-from observe.briefings import cli, views  # noqa: E402,F401
+from observe.briefings import cli, tasks, views  # noqa: E402,F401

@@ -1,7 +1,8 @@
 """`flask briefings refresh-figures`: rebuild the incident tally of the elections on polling day
 ahead of the dashboard's readers (once, or every N seconds until stopped), so that no reader
-waits for a rebuild. Without it the tally is still rebuilt, by the first reader who finds it
-older than FIGURES_STALE_SECONDS."""
+waits for a rebuild. Without it the tally is still rebuilt once older than
+FIGURES_STALE_SECONDS: by a worker when a broker is configured, else by the reader who found it
+stale."""
 
 import time
 
@@ -31,7 +32,7 @@ def refresh_figures(elections: tuple[int, ...], every: float) -> None:
         for election_id in _elections(elections):
             with committed():
                 started = time.perf_counter()
-                tally.ensure_fresh(election_id, older_than=0)
+                tally.ensure_fresh(election_id, older_than=0, in_background=False)
             click.echo(f"election {election_id}: tally rebuilt in "
                        f"{time.perf_counter() - started:.2f} s")
         db.session.remove()

@@ -9,7 +9,10 @@ conditional UPDATE of `incident_tally_refresh`, so of readers arriving together 
 the others wait for its commit and read the result; nobody counts twice. A new incident, a
 verification or a rejection is in the tally at most FIGURES_STALE_SECONDS after it commits.
 `flask briefings refresh-figures --every N` rebuilds ahead of the readers, so that none of them
-pays for it.
+pays for it. With a Celery broker configured, a reader who finds the tally stale does not rebuild
+it either: it claims the rebuild, hands it to a worker once its request commits and sums the
+tally as it is (then at most FIGURES_STALE_SECONDS plus one rebuild old). The first build of an
+election's tally is made by the reader who needs it.
 
 What the tally cannot answer is read directly: a district's figures (a district is a few dozen
 stations, quick to group), and the part of a cut-off's hour up to the cut-off itself (the tally
@@ -27,11 +30,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from observe.briefings.models import IncidentTally, TallyRefresh
 from observe.common.db import utcnow
+from observe.common.transaction import after_commit
 from observe.elections.models import PollingStation
 from observe.extensions import db
+from observe.jobs.queue import is_inline, send
 from observe.reports.models import Incident, Report
 
 DEFAULT_STALE_SECONDS = 30.0
+REFRESH_TASK = "observe.briefings.refresh_tally"
 NEVER = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -62,9 +68,11 @@ def refreshed_at(election_id: int) -> datetime | None:
         TallyRefresh.election_id == election_id))
 
 
-def ensure_fresh(election_id: int, older_than: float | None = None) -> bool:
+def ensure_fresh(election_id: int, older_than: float | None = None, *,
+                 in_background: bool = True) -> bool:
     """Rebuild the election's tally when it is older than `older_than` seconds (by default
-    FIGURES_STALE_SECONDS); True when this call rebuilt it."""
+    FIGURES_STALE_SECONDS); True when this call rebuilt it. With a broker (and `in_background`)
+    an existing tally is rebuilt by a worker after the caller's commit instead."""
     older_than = stale_seconds() if older_than is None else older_than
     now = utcnow()
     limit = now - timedelta(seconds=older_than)
@@ -79,6 +87,9 @@ def ensure_fresh(election_id: int, older_than: float | None = None) -> bool:
         .values(refreshed_at=now).execution_options(synchronize_session=False)).rowcount
     if not claimed:
         return False  # another reader rebuilt it while we waited for its row
+    if last is not None and in_background and not is_inline():
+        after_commit(send, REFRESH_TASK, election_id)
+        return False
     started = time.perf_counter()
     rebuild(election_id)
     db.session.execute(update(TallyRefresh).where(TallyRefresh.election_id == election_id)

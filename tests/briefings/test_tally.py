@@ -194,3 +194,30 @@ def test_the_command_rebuilds_the_tally(app, briefing_day):
     assert f"election {election_id}: tally rebuilt" in result.output
     assert tally_rows(election_id) == 6  # six incidents, each its own group
     assert db.session.scalar(select(TallyRefresh.refreshed_at)) is not None
+
+
+def test_with_a_broker_a_stale_tally_is_rebuilt_by_a_worker_not_by_the_reader(
+        client, login, briefing_day, app, monkeypatch):
+    """A reader who finds the tally stale answers from it as it is and hands the rebuild to a
+    worker once, after its commit; the worker's rebuild brings the new incident in."""
+    from observe.briefings import tally
+
+    queued = []
+    monkeypatch.setattr(tally, "is_inline", lambda: False)
+    monkeypatch.setattr(tally, "send", lambda name, *args: queued.append((name, *args)))
+    monkeypatch.setitem(app.config, "FIGURES_STALE_SECONDS", 600)
+    login("hq")
+    election_id = briefing_day.election.id
+    assert live_total(client, election_id) == 6  # the first build is the reader's own
+    assert queued == []
+    add_report(Incident, briefing_day, "A2", "o3", local(17), category="vote_buying",
+               severity="critical", description="Money handed out at the door.")
+    db.session.commit()
+    age_tally(election_id, 601)
+    assert live_total(client, election_id) == 6  # stale, answered at once from the tally
+    assert live_total(client, election_id) == 6  # claimed: the next reader queues nothing
+    assert queued == [(tally.REFRESH_TASK, election_id)]
+    app.extensions["celery"].tasks[tally.REFRESH_TASK].apply(args=(election_id,))
+    db.session.rollback()  # see what the worker committed
+    assert tally_rows(election_id) == 7
+    assert live_total(client, election_id) == 7
