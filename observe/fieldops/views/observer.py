@@ -57,10 +57,15 @@ def raise_sos(station_id: int):
 @bp.get("/sos/mine/<int:sos_id>")
 @requires("fieldops.sos")
 def own_sos(sos_id: int):
+    return _own_sos_page(_own_signal(sos_id), SosPhotoForm())
+
+
+def _own_signal(sos_id: int):
+    """The signed-in observer's own SOS; 404 for anybody else's."""
     signal = queries.own_sos_signal(signed_in_observer(current_user), sos_id)
     if signal is None:
         abort(404)
-    return _own_sos_page(signal, SosPhotoForm())
+    return signal
 
 
 def _own_sos_page(signal, form, status: int = 200):
@@ -71,9 +76,7 @@ def _own_sos_page(signal, form, status: int = 200):
 @bp.post("/sos/mine/<int:sos_id>/photo")
 @requires("fieldops.sos")
 def add_sos_photo(sos_id: int):
-    signal = queries.own_sos_signal(signed_in_observer(current_user), sos_id)
-    if signal is None:
-        abort(404)
+    signal = _own_signal(sos_id)
     form = SosPhotoForm()
     if form.validate_on_submit():
         with service_errors(form) as outcome:
