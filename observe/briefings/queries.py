@@ -200,17 +200,21 @@ def incident_counts(scope: Scope) -> list[dict]:
     """Incidents grouped by region, category, severity and status: the small table every
     incident figure is shaped from. From the tally (at most FIGURES_STALE_SECONDS old) plus
     the reports of the cut-off's last part hour, or from the reports alone (see `tally.usable`)."""
-    if not tally.usable(scope):
-        rows = _incident_counts(scope)
-    else:
-        tally.ensure_fresh(scope.election_id)
-        rows = tally.counts(scope)
-        rest = tally.remainder(scope)
-        if rest is not None:
-            rows = _merged(rows + _incident_counts(rest))
+    rows = _tallied_or_counted(scope, tally.counts, _incident_counts)
     return [{"region": region, "category": category, "severity": severity or "",
              "status": status, "count": int(n)}
             for region, category, severity, status, n in rows]
+
+
+def _tallied_or_counted(scope: Scope, from_tally, counted) -> list[tuple]:
+    """`(*key, n)` rows of the scope: from the tally plus the cut-off's part hour counted from
+    the reports, or all counted from the reports where the tally cannot answer."""
+    if not tally.usable(scope):
+        return counted(scope)
+    tally.ensure_fresh(scope.election_id)
+    rows = from_tally(scope)
+    rest = tally.remainder(scope)
+    return rows if rest is None else _merged(rows + counted(rest))
 
 
 def _merged(rows: list[tuple]) -> list[tuple]:
@@ -245,14 +249,7 @@ def utc_offset_hours(election: Election) -> int:
 
 def incidents_by_hour(scope: Scope, offset_hours: int) -> list[dict]:
     """Incidents received per local hour of the day (from the tally as `incident_counts`)."""
-    if not tally.usable(scope):
-        rows = _incidents_by_utc_hour(scope)
-    else:
-        tally.ensure_fresh(scope.election_id)
-        rows = tally.hours(scope)
-        rest = tally.remainder(scope)
-        if rest is not None:
-            rows += _incidents_by_utc_hour(rest)
+    rows = _tallied_or_counted(scope, tally.hours, _incidents_by_utc_hour)
     counts: dict[int, int] = {}
     for utc_hour, n in rows:
         local = (int(utc_hour) + offset_hours) % 24
