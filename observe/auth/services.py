@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, select
@@ -371,22 +372,16 @@ def user_for_api_token(token: str) -> User | None:
     return found[0] if found else None
 
 
-_API_CALLER = None
-
-
+@cache
 def _api_caller_statement():
     """Token, user and observer record by the token's hash (built once)."""
-    global _API_CALLER
-    if _API_CALLER is None:
-        from observe.observers.models import Observer
+    from observe.observers.models import Observer
 
-        _API_CALLER = (
-            select(ApiToken, Observer).join(ApiToken.user).options(
-                contains_eager(ApiToken.user),
-                load_only(Observer.id, Observer.user_id, Observer.full_name))
-            .outerjoin(Observer, Observer.user_id == User.id)
-            .where(ApiToken.token_hash == bindparam("token_hash")).limit(1))
-    return _API_CALLER
+    return (select(ApiToken, Observer).join(ApiToken.user).options(
+        contains_eager(ApiToken.user),
+        load_only(Observer.id, Observer.user_id, Observer.full_name))
+        .outerjoin(Observer, Observer.user_id == User.id)
+        .where(ApiToken.token_hash == bindparam("token_hash")).limit(1))
 
 
 def api_caller(token: str) -> tuple | None:

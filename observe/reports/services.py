@@ -10,6 +10,7 @@ race of two retries arriving together (the loser loads and returns the winner's 
 import json
 import uuid as uuidlib
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from flask import current_app
@@ -121,25 +122,20 @@ def election_takes_reports(election) -> bool:
         election.status == "planning" and reports_allowed_in_planning())
 
 
-_SCOPE = None
-
-
+@cache
 def _scope_statement():
     """The assignment of a user at a station, with its observer, election and station (built
     once: building the statement cost as much as running it)."""
-    global _SCOPE
-    if _SCOPE is None:
-        # Only the columns a submission reads (the others load if something asks for them).
-        _SCOPE = select(Assignment).join(Assignment.observer).options(
-            load_only(Assignment.id, Assignment.status, Assignment.election_id,
-                      Assignment.station_id, Assignment.observer_id),
-            contains_eager(Assignment.observer).load_only(
-                Observer.id, Observer.user_id, Observer.full_name),
-            joinedload(Assignment.election), joinedload(Assignment.station)).where(
-            Observer.user_id == bindparam("user_id"),
-            Assignment.station_id == bindparam("station_id"),
-            Assignment.status.in_(ACTIVE)).limit(1)
-    return _SCOPE
+    # Only the columns a submission reads (the others load if something asks for them).
+    return select(Assignment).join(Assignment.observer).options(
+        load_only(Assignment.id, Assignment.status, Assignment.election_id,
+                  Assignment.station_id, Assignment.observer_id),
+        contains_eager(Assignment.observer).load_only(
+            Observer.id, Observer.user_id, Observer.full_name),
+        joinedload(Assignment.election), joinedload(Assignment.station)).where(
+        Observer.user_id == bindparam("user_id"),
+        Assignment.station_id == bindparam("station_id"),
+        Assignment.status.in_(ACTIVE)).limit(1)
 
 
 def reporting_station(actor, station_id) -> tuple:
