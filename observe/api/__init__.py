@@ -2,6 +2,8 @@
 package owns no rules. One module per resource; schemas, errors and the OpenAPI document beside.
 """
 
+from functools import cache
+
 from flask import Blueprint, current_app, g, request, session
 
 from observe.extensions import csrf, limiter
@@ -21,8 +23,9 @@ def _authenticate():
 
     # Cookies are never accepted: nothing of a browser session (its user, its language) counts.
     session.clear()
-    if request.endpoint in PUBLIC_ENDPOINTS:
-        # Never the session cookie's user, not even for the public pages.
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint in _deferred():
+        # Never the session cookie's user, not even for the public pages. An operation with a
+        # shortcut authenticates in its view, after trying the shortcut.
         g._login_user = current_app.login_manager.anonymous_user()
         return
     authenticate()
@@ -33,6 +36,14 @@ def _no_cookie(response):
     # ... and none is written: the ?lang= hook and Flask-Login would otherwise save one.
     session.modified = False
     return response
+
+
+@cache
+def _deferred() -> frozenset:
+    """The endpoints whose operation has a shortcut."""
+    from observe.api.registry import OPERATIONS
+
+    return frozenset(o.endpoint for o in OPERATIONS if o.shortcut is not None)
 
 
 def _exempt_from_rate_limit() -> bool:

@@ -25,7 +25,7 @@ def authenticate() -> None:
 
     g.api_user = g.api_observer = None
     token = bearer_token()
-    found = _first_statement(api_caller, token) if token else None
+    found = first_statement(api_caller, token) if token else None
     user = found[0] if found else None
     # Flask-Login's per-request user: current_user is the token's owner (or anonymous).
     g._login_user = user or current_app.login_manager.anonymous_user()
@@ -34,7 +34,7 @@ def authenticate() -> None:
     g.api_user, g.api_observer = found
 
 
-def _first_statement(query, *args):
+def first_statement(query, *args):
     """The request's first statement, run again once on a fresh connection when the pooled one
     was found dead (the database restarted): nothing was written yet, so the retry is safe.
     The pool does not ping before each checkout (see SQLALCHEMY_ENGINE_OPTIONS)."""

@@ -32,6 +32,7 @@ class Operation:
     public: bool = False
     description: str = ""
     requires: str | None = None
+    shortcut: object = None  # see `operation`
 
     @property
     def path(self) -> str:
@@ -95,12 +96,16 @@ def render(result):
 def operation(bp, rule: str, method: str = "GET", *, summary: str, tag: str, response=None,
               status: int = 200, query=None, body=None, multipart=None, errors=(),
               extra_responses=None, public: bool = False, description: str = "",
-              requires: str | None = None, body_after_load: bool = False):
+              requires: str | None = None, body_after_load: bool = False, shortcut=None):
     """Register the view under the blueprint and in OPERATIONS.
 
     In the order of every view: the role is checked (`requires`, 403), then the query and the
     body are validated (422) and passed as `query=` and `body=` models. A view that loads an
     object first (404 before 422) sets `body_after_load` and calls `valid_body(model)` itself.
+
+    A `shortcut` is tried before all of that, the caller's authentication included (deferred
+    for it, see observe.api): it returns the answer when it could give it at once, or None,
+    having written nothing, to let the ordinary checks and the view answer.
     """
 
     def decorator(view):
@@ -109,12 +114,19 @@ def operation(bp, rule: str, method: str = "GET", *, summary: str, tag: str, res
             method=method, rule=rule, endpoint=f"{bp.name}.{view.__name__}", summary=summary,
             tag=tag, query=query, body=body, multipart=multipart, responses=responses,
             errors=tuple(set(errors) | ({403} if requires else set())), public=public,
-            description=description or view.__doc__ or "", requires=requires))
+            description=description or view.__doc__ or "", requires=requires,
+            shortcut=shortcut))
 
         @wraps(view)
         def wrapped(**kwargs):
+            from observe.api.auth import authenticate, first_statement
             from observe.api.schemas import MAX_ID
 
+            if shortcut is not None:
+                answer = first_statement(shortcut)
+                if answer is not None:
+                    return render(answer)
+                authenticate()
             if requires is not None:
                 from observe.api.auth import require
 

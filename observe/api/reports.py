@@ -5,11 +5,12 @@ new, 200 with the same report on a retry. The rules are the reports services'; a
 422 with their messages.
 """
 
-from flask import request
+from flask import g, request
 from flask_babel import gettext as _
+from pydantic import ValidationError
 
 from observe.api import bp, present, schemas
-from observe.api.auth import caller, caller_observer
+from observe.api.auth import bearer_token, caller, caller_observer
 from observe.api.errors import ApiError
 from observe.api.registry import operation
 from observe.common.errors import DomainError
@@ -46,7 +47,29 @@ def submit(service, body, **kwargs):
     return present.report(report), 201 if created else 200
 
 
-def _submission(rule, name, summary, body, response):
+def _incident_in_one_statement():
+    """POST /incidents' shortcut: a valid new incident of an API token's holder stored in one
+    statement (services.submit_incident_as_token_holder), before any other query. None, with
+    nothing written, whenever the ordinary path must answer (a bad token or body, a refusal,
+    a retry)."""
+    token = bearer_token()
+    if not token or not request.is_json:
+        return None
+    try:
+        body = schemas.IncidentIn.model_validate_json(request.get_data() or b"null", strict=True)
+    except ValidationError:
+        return None
+    data = body.model_dump()
+    data["uuid"] = str(data.pop("client_uuid"))
+    stored = services.submit_incident_as_token_holder(data, token=token)
+    if stored is None:
+        return None
+    incident, holder = stored
+    g._login_user = holder  # Flask-Login's user of this request, as authenticate() sets it
+    return present.report(incident), 201
+
+
+def _submission(rule, name, summary, body, response, shortcut=None):
     """Declare one POST of a report kind."""
 
     def view(body):
@@ -56,7 +79,7 @@ def _submission(rule, name, summary, body, response):
     view.__doc__ = summary
     return operation(bp, rule, "POST", summary=summary, tag="reports", body=body,
                      response=response, status=201, errors=SUBMIT_ERRORS,
-                     requires="reports.submit",
+                     requires="reports.submit", shortcut=shortcut,
                      extra_responses={200: response},
                      description=summary + " A retry with the same client_uuid answers 200 "
                                            "with the stored report.")(view)
@@ -69,7 +92,7 @@ _submission("/checklists", "submit_checklist", "Answer one phase of the checklis
 _submission("/turnout", "submit_turnout", "Send a turnout figure.", schemas.TurnoutIn,
             schemas.Turnout)
 _submission("/incidents", "submit_incident", "Report an incident (evidence follows).",
-            schemas.IncidentIn, schemas.Incident)
+            schemas.IncidentIn, schemas.Incident, shortcut=_incident_in_one_statement)
 _submission("/protocols", "submit_protocol", "Copy a contest's protocol.", schemas.ProtocolIn,
             schemas.Protocol)
 

@@ -11,11 +11,12 @@ from enum import Enum
 from observe.audit.models import AuditEntry
 from observe.extensions import db
 
-# Returns (signed-in user or None, client address) for the request being served, if any.
-_context_provider: Callable[[], tuple] = lambda: (None, "")  # noqa: E731
+# Returns (signed-in user or None, client address) for the request being served, if any; with
+# False it leaves the user out (None), for a caller that names the actor itself.
+_context_provider: Callable[..., tuple] = lambda with_user=True: (None, "")  # noqa: E731
 
 
-def set_context_provider(provider: Callable[[], tuple]) -> None:
+def set_context_provider(provider: Callable[..., tuple]) -> None:
     """Install the function that tells `record` the acting user and address of the request."""
     global _context_provider
     _context_provider = provider
@@ -42,7 +43,7 @@ def entry_values(action: str, obj=None, *, summary: str = "", before: dict | Non
                  object_id=None) -> dict:
     """The columns of an audit entry (all but its time), for `record` or for a caller that writes
     the entry in the same statement as the object (observe/reports/storing.py)."""
-    context_actor, address = _context_provider()
+    context_actor, address = _context_provider(actor is None)
     actor = actor if actor is not None else context_actor
     if obj is not None:
         object_type = object_type or obj.__tablename__

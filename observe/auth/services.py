@@ -274,6 +274,11 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def token_digest(token: str) -> str:
+    """The form an API token is stored in (its SHA-256), to find its row by."""
+    return _digest(token)
+
+
 def issue_one_time_link(user: User, *, purpose: str = "reset", actor=None,
                         hours: int | None = None) -> str:
     """Create a single-use password link for the user and return its secret token.

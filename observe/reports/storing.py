@@ -10,7 +10,21 @@ The ORM object the caller built is then made persistent as it is (no reload): wh
 set takes the columns' defaults, here in Python, so the answer needs no SELECT either.
 """
 
-from sqlalchemy import String, bindparam, cast, insert, inspect, select
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    Integer,
+    String,
+    any_,
+    bindparam,
+    cast,
+    insert,
+    inspect,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -19,6 +33,9 @@ from observe.common.transaction import after_rollback
 from observe.extensions import db
 
 _UNSET = object()
+# A token holder's submission finds its actor in its own statement: the audit values are made
+# with this stand-in, so that the request's user is not looked for (nor loaded) to fill them.
+ACTOR_FROM_STATEMENT = object()
 # (report class, dialect name) -> the statement(s) of that kind.
 _STATEMENTS: dict = {}
 # The audit columns the statements fill from the new id.
@@ -76,6 +93,9 @@ class _Prepared:
         self.sql = compiled.string
         self.names = compiled.positiontup if compiled.positional else None
         self.processors = {}
+        # Binds that carry their own value (a LIMIT) are sent with it.
+        self.fixed = {compiled.bind_names[bind]: bind.effective_value
+                      for bind in compiled.binds.values() if not bind.required}
         for bind in compiled.binds.values():
             processor = bind.type.bind_processor(dialect)
             if processor is not None:
@@ -83,17 +103,151 @@ class _Prepared:
 
     def execute(self, connection, params: dict):
         processed = {k: (self.processors[k](v) if k in self.processors else v)
-                     for k, v in params.items()}
+                     for k, v in {**self.fixed, **params}.items()}
         if self.names is not None:
             processed = tuple(processed[name] for name in self.names)
         return connection.exec_driver_sql(self.sql, processed)
 
 
-def _statements(cls, dialect):
-    key = (cls, dialect.name)
+def _statements(cls, dialect, build=None):
+    build = build or _build
+    key = (cls, dialect.name, build)
     if key not in _STATEMENTS:
-        _STATEMENTS[key] = [_Prepared(s, dialect) for s in _build(cls, dialect.name)]
+        _STATEMENTS[key] = [_Prepared(s, dialect) for s in build(cls, dialect.name)]
     return _STATEMENTS[key]
+
+
+def _build_for_token_holder(cls, dialect: str):
+    """Token, scope and the three INSERTs in one PostgreSQL statement (see the module's text).
+    Its parameters carry their types as casts (psycopg's dialect renders them), and the SQL is
+    kept under psycopg's 4,096 characters, above which it parses the statement on every call.
+
+    The rules come in as parameters from the services (the roles that may submit, the
+    assignment statuses that count, the election statuses that take reports)."""
+    from observe.assignments.models import Assignment
+    from observe.auth.models import ApiToken, User
+    from observe.elections.models import Election, PollingStation
+    from observe.observers.models import Observer
+
+    base, detail = _tables(cls)
+    audit = AuditEntry.__table__
+    # What the caller sets on the report besides the scope's ids.
+    from_scope = {"election_id", "station_id", "observer_id", "submitted_by_id"}
+    base_columns = [c for c in base.columns if c.key != "id" and c.key not in from_scope]
+    detail_columns = [c for c in detail.columns if c.key != "id"]
+    audit_columns = [c for c in audit.columns if c.key not in
+                     ("id", "actor_id", "actor_label", *_FROM_ID)]
+    scope = select(
+        User.id.label("user_id"), User.email, User.role, User.locale,
+        ApiToken.id.label("token_id"),
+        Observer.id.label("observer_id"), Observer.full_name,
+        PollingStation.id.label("station_id"), PollingStation.election_id,
+        PollingStation.number, PollingStation.region, PollingStation.district,
+        Election.timezone, Election.status.label("election_status"),
+    ).select_from(ApiToken).join(User, User.id == ApiToken.user_id).join(
+        Observer, Observer.user_id == User.id).join(
+        Assignment, Assignment.observer_id == Observer.id).join(
+        PollingStation, PollingStation.id == Assignment.station_id).join(
+        Election, Election.id == PollingStation.election_id).where(
+        ApiToken.token_hash == bindparam("s_token_hash"), ApiToken.revoked_at.is_(None),
+        User.is_active.is_(True), User.role == any_(_texts("s_roles")),
+        Assignment.station_id == bindparam("s_station_id", type_=Integer()),
+        Assignment.election_id == PollingStation.election_id,
+        Assignment.status == any_(_texts("s_assignment_statuses")),
+        Election.status == any_(_texts("s_election_statuses")),
+    ).limit(1).cte("scope")
+    new_report = postgresql.insert(base).from_select(
+        [*(c.key for c in base_columns), *sorted(from_scope)],
+        select(*(bindparam(f"r_{c.key}", type_=c.type) for c in base_columns),
+               scope.c.election_id, scope.c.observer_id, scope.c.station_id, scope.c.user_id)
+    ).on_conflict_do_nothing(index_elements=[base.c.uuid]).returning(base.c.id).cte("new_report")
+    stored_detail = insert(detail).from_select(
+        ["id", *(c.key for c in detail_columns)],
+        select(new_report.c.id, *(bindparam(f"d_{c.key}", type_=c.type)
+                                  for c in detail_columns)))
+    new_id = cast(new_report.c.id, String)
+    stored_audit = insert(audit).from_select(
+        [*(c.key for c in audit_columns), "actor_id", "actor_label", *_FROM_ID],
+        select(*(bindparam(f"a_{c.key}", type_=c.type) for c in audit_columns),
+               scope.c.user_id, scope.c.email, new_id,
+               bindparam("a_summary_head", type_=String()).concat(new_id)
+               .concat(bindparam("a_summary_separator", type_=String()))
+               .concat(scope.c.number)).select_from(new_report).join(scope, true()))
+    # The token's last use, to the minute (as the ordinary path records it).
+    used = ApiToken.__table__
+    touched = update(used).where(
+        used.c.id == select(scope.c.token_id).scalar_subquery(),
+        or_(used.c.last_used_at.is_(None),
+            used.c.last_used_at < bindparam("s_used_before", type_=used.c.last_used_at.type)),
+    ).values(last_used_at=bindparam("s_now", type_=used.c.last_used_at.type))
+    return (select(new_report.c.id, *(c for c in scope.c if c.key != "token_id"))
+            .select_from(new_report).join(scope, true()).add_cte(
+                stored_detail.cte("new_detail"), stored_audit.cte("new_audit"),
+                touched.cte("touched_token")),)
+
+
+def _texts(name: str):
+    return bindparam(name, type_=postgresql.ARRAY(String()))
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Who stored the new report, and where: what the answer shows without loading it."""
+
+    user_id: int
+    email: str
+    role: str
+    locale: str | None
+    observer_id: int
+    full_name: str
+    station_id: int
+    election_id: int
+    number: str
+    region: str
+    district: str | None
+    timezone: str
+    election_status: str
+
+
+def insert_for_token_holder(report, audit: dict, summary_head: str, *, token_hash: str,
+                            station_id: int, rules: dict, now, used_before) -> Placed | None:
+    """Store a new report of the holder of an API token in one statement (PostgreSQL only),
+    when the token, the holder's scope at the station and the UUID all allow it; the report
+    gets the new id and is left detached. None, with nothing written, when any of them does
+    not: the caller takes the ordinary path.
+
+    The statement is atomic by itself, so it runs on a connection of its own in autocommit,
+    outside the request's session: no BEGIN and COMMIT round trips, and when it stores nothing
+    the ordinary path starts its transaction as it always does. The report is stored when this
+    returns (a request failing later still leaves it stored, and the phone's retry gets it).
+
+    `rules`: roles, assignment_statuses, election_statuses (lists of the values that pass).
+    """
+    base, detail = _tables(type(report))
+    report.kind = inspect(type(report)).polymorphic_identity
+    params = {f"r_{k}": v for k, v in _column_values(report, base).items()
+              if k not in ("election_id", "station_id", "observer_id", "submitted_by_id")}
+    params.update({f"d_{k}": v for k, v in _column_values(report, detail).items()})
+    params.update({f"a_{k}": v for k, v in audit.items()
+                   if k not in ("actor_id", "actor_label", *_FROM_ID)})
+    params.update(a_summary_head=summary_head, a_summary_separator=" · ",
+                  s_token_hash=token_hash,
+                  s_station_id=station_id, s_roles=list(rules["roles"]),
+                  s_assignment_statuses=list(rules["assignment_statuses"]),
+                  s_election_statuses=list(rules["election_statuses"]),
+                  s_now=now, s_used_before=used_before)
+    with db.engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        (statement,) = _statements(type(report), connection.dialect, _build_for_token_holder)
+        row = statement.execute(connection, params).first()
+    if row is None:
+        return None
+    placed = Placed(**{k: v for k, v in row._mapping.items() if k != "id"})
+    report.id, report.election_id, report.station_id = row.id, placed.election_id, \
+        placed.station_id
+    report.observer_id, report.submitted_by_id = placed.observer_id, placed.user_id
+    make_transient_to_detached(report)
+    return placed
 
 
 def _column_values(report, table) -> dict:
@@ -156,6 +310,14 @@ def insert_report(report, audit: dict, summary: tuple[str, str]) -> int | None:
     # did not insert, so it is told to (else a reused id would clash in the identity map).
     after_rollback(_forget, report)
     return new_id
+
+
+def detached(cls, **columns):
+    """An instance of cls as if loaded with these columns only and then detached: no session
+    holds it, so it is read, never changed or loaded further."""
+    instance = cls(**columns)
+    make_transient_to_detached(instance)
+    return instance
 
 
 def _forget(report) -> None:

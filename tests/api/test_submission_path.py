@@ -4,10 +4,11 @@ client_uuid even for concurrent retries, the stored object on a retry, scope, au
 
 import threading
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
 from observe.audit.models import AuditEntry
@@ -123,8 +124,29 @@ def test_a_dead_pooled_connection_is_retried_once_at_the_token_lookup(observer_a
         return real(token)
 
     monkeypatch.setattr(auth_services, "api_caller", dead_once)
+    response = observer_api.post("/checkins", json=dict(
+        client_uuid=str(uuid.uuid4()), station_id=polling_day.own.station.id))
+    assert response.status_code == 201 and len(calls) == 2
+
+
+def test_a_dead_pooled_connection_is_retried_once_at_the_one_statement_incident(
+        observer_api, polling_day, monkeypatch):
+    """POST /incidents' first statement is the whole submission: it too is run again once."""
+    from observe.reports import services
+
+    real, calls = services.submit_incident_as_token_holder, []
+
+    def dead_once(data, **kwargs):
+        calls.append(data)
+        if len(calls) == 1:
+            raise OperationalError("INSERT", {}, Exception("server closed the connection"),
+                                   connection_invalidated=True)
+        return real(data, **kwargs)
+
+    monkeypatch.setattr(services, "submit_incident_as_token_holder", dead_once)
     response = observer_api.post("/incidents", json=incident_body(polling_day.own.station))
     assert response.status_code == 201 and len(calls) == 2
+    assert db.session.scalar(select(func.count()).select_from(Report)) == 1
 
 
 @pytest.mark.postgres_only
@@ -155,3 +177,123 @@ def test_concurrent_retries_over_http_store_one_row(app, api, polling_day):
     assert db.session.scalar(select(func.count()).select_from(Report).where(
         Report.uuid == body["client_uuid"])) == 1
     assert len(audit_of("report.incident")) == 1
+
+
+# --- POST /incidents in one statement (PostgreSQL) ---------------------------------------------
+
+@contextmanager
+def statements_sent():
+    """The SQL statements sent while the block runs (BEGIN and COMMIT are not statements)."""
+    sent: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+
+
+@pytest.mark.postgres_only
+def test_a_new_incident_is_one_statement_on_postgresql(observer_api, polling_day):
+    body = incident_body(polling_day.own.station)
+    with statements_sent() as statements:
+        response = observer_api.post("/incidents", json=body)
+    assert response.status_code == 201
+    [statement] = statements
+    assert statement.startswith("WITH scope AS")
+    assert response.headers["Cache-Control"] == "no-store, private"  # the caller's own data
+
+
+def _ordinary_path(monkeypatch):
+    from observe.reports import services
+
+    monkeypatch.setattr(services, "submit_incident_as_token_holder", lambda data, **kw: None)
+
+
+def _stored(answer_id: int) -> dict:
+    db.session.expire_all()
+    incident = db.session.get(Incident, answer_id)
+    [entry] = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "report.incident", AuditEntry.object_id == str(answer_id))).all()
+    report_columns = {c.key: getattr(incident, c.key) for c in Report.__table__.columns
+                      if c.key not in ("id", "uuid", "occurred_at", "received_at", "updated_at")}
+    detail_columns = {c.key: getattr(incident, c.key) for c in Incident.__table__.columns
+                      if c.key != "id"}
+    audit_columns = {c.key: getattr(entry, c.key) for c in AuditEntry.__table__.columns
+                     if c.key not in ("id", "occurred_at", "object_id", "summary")}
+    return {**report_columns, **detail_columns, **audit_columns,
+            "summary": entry.summary.replace(f"I-{answer_id} ", "I-ID ", 1)}
+
+
+def test_the_one_statement_stores_and_answers_what_the_ordinary_path_does(
+        observer_api, polling_day, monkeypatch):
+    """Whichever path stores it (on SQLite both answers come from the ordinary one), the rows,
+    the audit entry and the answer are the same."""
+    body = dict(complaint_filed=True, complaint_number="A-17", people_involved="A member")
+    fast = observer_api.post("/incidents", json=incident_body(polling_day.own.station, **body))
+    _ordinary_path(monkeypatch)
+    ordinary = observer_api.post("/incidents", json=incident_body(polling_day.own.station,
+                                                                  **body))
+    assert (fast.status_code, ordinary.status_code) == (201, 201)
+    assert _stored(fast.json["id"]) == _stored(ordinary.json["id"])
+    varying = {"id", "reference", "client_uuid", "occurred_at", "received_at"}
+    assert {k: v for k, v in fast.json.items() if k not in varying} == \
+        {k: v for k, v in ordinary.json.items() if k not in varying}
+
+
+def test_the_answer_speaks_the_token_holders_language(observer_api, polling_day):
+    polling_day.own.user.locale = "kk"
+    db.session.commit()
+    kazakh = observer_api.post("/incidents", json=incident_body(polling_day.own.station)).json
+    polling_day.own.user.locale = "en"
+    db.session.commit()
+    english = observer_api.post("/incidents", json=incident_body(polling_day.own.station)).json
+    assert english["category_label"] == "Ballot stuffing"
+    assert kazakh["category_label"] not in ("Ballot stuffing", "ballot_stuffing")
+
+
+def test_the_token_use_is_recorded_by_the_one_statement_too(observer_api, polling_day):
+    from observe.auth.models import ApiToken
+
+    api_token = db.session.query(ApiToken).filter_by(user_id=polling_day.own.user.id).one()
+    assert api_token.last_used_at is None
+    before = utcnow().replace(microsecond=0)
+    assert observer_api.post("/incidents", json=incident_body(polling_day.own.station)
+                             ).status_code == 201
+    db.session.expire_all()
+    assert db.session.get(ApiToken, api_token.id).last_used_at >= before
+
+
+@pytest.mark.parametrize("change, status", [
+    ("revoked", 401), ("deactivated", 401), ("withdrawn", 422), ("closed", 422),
+    ("planning", 422)])
+def test_what_the_one_statement_may_not_store_is_refused_as_before(
+        app, observer_api, polling_day, change, status, monkeypatch):
+    """Each condition of the statement: nothing stored, and the ordinary path's answer."""
+    from observe.auth import services as auth_services
+    from observe.auth.models import ApiToken
+
+    own = polling_day.own
+    if change == "revoked":
+        db.session.query(ApiToken).filter_by(user_id=own.user.id).one().revoked_at = utcnow()
+    elif change == "deactivated":
+        auth_services.set_active(own.user, False)
+    elif change == "withdrawn":
+        own.assignment.status = "withdrawn"
+    else:
+        own.station.election.status = change
+        monkeypatch.setitem(app.config, "REPORTS_ALLOW_PLANNING", False)
+    db.session.commit()
+    response = observer_api.post("/incidents", json=incident_body(own.station))
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Report)) == 0
+    assert audit_of("report.incident") == []
+
+
+def test_a_bad_token_with_a_bad_body_is_still_401(client, polling_day):
+    response = client.post("/api/v1/incidents", json={"station_id": "x"},
+                           headers={"Authorization": "Bearer obs_nope"})
+    assert response.status_code == 401
