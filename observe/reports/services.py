@@ -134,11 +134,11 @@ def election_takes_reports(election) -> bool:
     return election.status in reporting_election_statuses()
 
 
-def reporting_rules() -> dict:
-    """Who may report where, as the values a one-statement submission checks in SQL."""
-    return {"roles": sorted(role.value for role in CAPABILITIES["reports.submit"]),
-            "assignment_statuses": list(ACTIVE),
-            "election_statuses": list(reporting_election_statuses())}
+def reporting_rules() -> tuple:
+    """Who may report where, as the values a one-statement submission checks in SQL: (roles
+    that may submit, assignment statuses that count, election statuses that take reports)."""
+    return (tuple(sorted(role.value for role in CAPABILITIES["reports.submit"])),
+            tuple(ACTIVE), reporting_election_statuses())
 
 
 @cache

@@ -11,15 +11,16 @@ set takes the columns' defaults, here in Python, so the answer needs no SELECT e
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import (
     Integer,
     String,
-    any_,
     bindparam,
     cast,
     insert,
     inspect,
+    literal_column,
     or_,
     select,
     true,
@@ -109,26 +110,28 @@ class _Prepared:
         return connection.exec_driver_sql(self.sql, processed)
 
 
-def _statements(cls, dialect, build=None):
+def _statements(cls, dialect, build=None, *arguments):
     build = build or _build
-    key = (cls, dialect.name, build)
+    key = (cls, dialect.name, build, arguments)
     if key not in _STATEMENTS:
-        _STATEMENTS[key] = [_Prepared(s, dialect) for s in build(cls, dialect.name)]
+        _STATEMENTS[key] = [_Prepared(s, dialect) for s in build(cls, dialect.name, *arguments)]
     return _STATEMENTS[key]
 
 
-def _build_for_token_holder(cls, dialect: str):
+def _build_for_token_holder(cls, dialect: str, rules: tuple):
     """Token, scope and the three INSERTs in one PostgreSQL statement (see the module's text).
     Its parameters carry their types as casts (psycopg's dialect renders them), and the SQL is
     kept under psycopg's 4,096 characters, above which it parses the statement on every call.
 
-    The rules come in as parameters from the services (the roles that may submit, the
-    assignment statuses that count, the election statuses that take reports)."""
+    The rules come from the services (the roles that may submit, the assignment statuses that
+    count, the election statuses that take reports) and are written into the statement as
+    constants: one statement is built per set of rules."""
     from observe.assignments.models import Assignment
     from observe.auth.models import ApiToken, User
     from observe.elections.models import Election, PollingStation
     from observe.observers.models import Observer
 
+    roles, assignment_statuses, election_statuses = rules
     base, detail = _tables(cls)
     audit = AuditEntry.__table__
     # What the caller sets on the report besides the scope's ids.
@@ -150,12 +153,12 @@ def _build_for_token_holder(cls, dialect: str):
         PollingStation, PollingStation.id == Assignment.station_id).join(
         Election, Election.id == PollingStation.election_id).where(
         ApiToken.token_hash == bindparam("s_token_hash"), ApiToken.revoked_at.is_(None),
-        User.is_active.is_(True), User.role == any_(_texts("s_roles")),
+        User.is_active.is_(True), User.role.in_(_constants(roles)),
         Assignment.station_id == bindparam("s_station_id", type_=Integer()),
         Assignment.election_id == PollingStation.election_id,
-        Assignment.status == any_(_texts("s_assignment_statuses")),
-        Election.status == any_(_texts("s_election_statuses")),
-    ).limit(1).cte("scope")
+        Assignment.status.in_(_constants(assignment_statuses)),
+        Election.status.in_(_constants(election_statuses)),
+    ).limit(literal_column("1")).cte("scope")
     new_report = postgresql.insert(base).from_select(
         [*(c.key for c in base_columns), *sorted(from_scope)],
         select(*(bindparam(f"r_{c.key}", type_=c.type) for c in base_columns),
@@ -186,8 +189,9 @@ def _build_for_token_holder(cls, dialect: str):
                 touched.cte("touched_token")),)
 
 
-def _texts(name: str):
-    return bindparam(name, type_=postgresql.ARRAY(String()))
+def _constants(values) -> list:
+    """Words of the code (roles, statuses) as SQL string constants."""
+    return [literal_column("'" + value.replace("'", "''") + "'") for value in values]
 
 
 @dataclass(frozen=True)
@@ -221,7 +225,7 @@ def insert_for_token_holder(report, audit: dict, summary_head: str, *, token_has
     the ordinary path starts its transaction as it always does. The report is stored when this
     returns (a request failing later still leaves it stored, and the phone's retry gets it).
 
-    `rules`: roles, assignment_statuses, election_statuses (lists of the values that pass).
+    `rules`: (roles, assignment statuses, election statuses), each the values that pass.
     """
     base, detail = _tables(type(report))
     report.kind = inspect(type(report)).polymorphic_identity
@@ -232,13 +236,11 @@ def insert_for_token_holder(report, audit: dict, summary_head: str, *, token_has
                    if k not in ("actor_id", "actor_label", *_FROM_ID)})
     params.update(a_summary_head=summary_head, a_summary_separator=" · ",
                   s_token_hash=token_hash,
-                  s_station_id=station_id, s_roles=list(rules["roles"]),
-                  s_assignment_statuses=list(rules["assignment_statuses"]),
-                  s_election_statuses=list(rules["election_statuses"]),
-                  s_now=now, s_used_before=used_before)
+                  s_station_id=station_id, s_now=now, s_used_before=used_before)
     with db.engine.connect() as connection:
         connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-        (statement,) = _statements(type(report), connection.dialect, _build_for_token_holder)
+        (statement,) = _statements(type(report), connection.dialect, _build_for_token_holder,
+                                   rules)
         row = statement.execute(connection, params).first()
     if row is None:
         return None
@@ -250,18 +252,22 @@ def insert_for_token_holder(report, audit: dict, summary_head: str, *, token_has
     return placed
 
 
+@cache
+def _column_plan(cls, table) -> tuple:
+    """(column key, attribute key, default) of each column of `table` but the id, for cls."""
+    mapper = inspect(cls)
+    return tuple((column.key, mapper.get_property_by_column(column).key, column.default)
+                 for column in table.columns if column.key != "id")
+
+
 def _column_values(report, table) -> dict:
     """The row of `table` for the report; unset attributes take the column default (and the
     object gets that value too, as a reload would give it)."""
-    mapper = inspect(type(report))
     values = {}
-    for column in table.columns:
-        if column.key == "id":
-            continue
-        key = mapper.get_property_by_column(column).key
-        value = report.__dict__.get(key, _UNSET)
+    state = report.__dict__
+    for column_key, key, default in _column_plan(type(report), table):
+        value = state.get(key, _UNSET)
         if value is _UNSET:
-            default = column.default
             if default is None:
                 value = None
             elif default.is_callable:
@@ -269,7 +275,7 @@ def _column_values(report, table) -> dict:
             else:
                 value = default.arg
             setattr(report, key, value)
-        values[column.key] = value
+        values[column_key] = value
     return values
 
 
