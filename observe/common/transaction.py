@@ -39,7 +39,8 @@ def committed():
     except BaseException:
         db.session.rollback()
         raise
-    db.session.commit()
+    if db.session.registry.has():  # a block that never opened the session has nothing to commit
+        db.session.commit()
 
 
 def transactional(command: Callable) -> Callable:

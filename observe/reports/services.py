@@ -137,8 +137,12 @@ def election_takes_reports(election) -> bool:
 def reporting_rules() -> tuple:
     """Who may report where, as the values a one-statement submission checks in SQL: (roles
     that may submit, assignment statuses that count, election statuses that take reports)."""
-    return (tuple(sorted(role.value for role in CAPABILITIES["reports.submit"])),
-            tuple(ACTIVE), reporting_election_statuses())
+    return _submitting_roles(), tuple(ACTIVE), reporting_election_statuses()
+
+
+@cache
+def _submitting_roles() -> tuple[str, ...]:
+    return tuple(sorted(role.value for role in CAPABILITIES["reports.submit"]))
 
 
 @cache
@@ -387,7 +391,7 @@ def submit_incident_as_token_holder(data: dict, *, token: str) -> tuple[Incident
     (a bad token, another station, a refused answer, a retry, SQLite) nothing is written and
     None comes back: the caller then takes the ordinary path, which says why.
     """
-    if db.session.get_bind().dialect.name != "postgresql" or data.get("station_id") is None:
+    if db.engine.dialect.name != "postgresql" or data.get("station_id") is None:
         return None
     try:
         submission_id = parse_uuid(data.get("uuid"))
