@@ -37,7 +37,7 @@ _UNSET = object()
 # A token holder's submission finds its actor in its own statement: the audit values are made
 # with this stand-in, so that the request's user is not looked for (nor loaded) to fill them.
 ACTOR_FROM_STATEMENT = object()
-# (report class, dialect name) -> the statement(s) of that kind.
+# (report class, dialect name, builder, its arguments) -> the statement(s) of that kind.
 _STATEMENTS: dict = {}
 # The audit columns the statements fill from the new id.
 _FROM_ID = ("object_id", "summary")
@@ -94,9 +94,6 @@ class _Prepared:
         self.sql = compiled.string
         self.names = compiled.positiontup if compiled.positional else None
         self.processors = {}
-        # Binds that carry their own value (a LIMIT) are sent with it.
-        self.fixed = {compiled.bind_names[bind]: bind.effective_value
-                      for bind in compiled.binds.values() if not bind.required}
         for bind in compiled.binds.values():
             processor = bind.type.bind_processor(dialect)
             if processor is not None:
@@ -104,7 +101,7 @@ class _Prepared:
 
     def execute(self, connection, params: dict):
         processed = {k: (self.processors[k](v) if k in self.processors else v)
-                     for k, v in {**self.fixed, **params}.items()}
+                     for k, v in params.items()}
         if self.names is not None:
             processed = tuple(processed[name] for name in self.names)
         return connection.exec_driver_sql(self.sql, processed)
@@ -214,7 +211,7 @@ class Placed:
 
 
 def insert_for_token_holder(report, audit: dict, summary_head: str, *, token_hash: str,
-                            station_id: int, rules: dict, now, used_before) -> Placed | None:
+                            station_id: int, rules: tuple, now, used_before) -> Placed | None:
     """Store a new report of the holder of an API token in one statement (PostgreSQL only),
     when the token, the holder's scope at the station and the UUID all allow it; the report
     gets the new id and is left detached. None, with nothing written, when any of them does
