@@ -131,6 +131,7 @@ def reporting_election_statuses() -> tuple[str, ...]:
 
 
 def election_takes_reports(election) -> bool:
+    """Whether the election takes reports now (see reporting_election_statuses)."""
     return election.status in reporting_election_statuses()
 
 
@@ -400,8 +401,6 @@ def submit_incident_as_token_holder(data: dict, *, token: str) -> tuple[Incident
         return None
     now = utcnow()
     incident.uuid, incident.received_at, incident.updated_at = submission_id, now, now
-    if incident.occurred_at is None:
-        incident.occurred_at = now
     audit = entry_values("report.incident", actor=ACTOR_FROM_STATEMENT, object_type="report")
     audit["occurred_at"] = now
     placed = insert_for_token_holder(
