@@ -16,7 +16,7 @@ from observe.api.registry import operation
 from observe.common.errors import DomainError
 from observe.extensions import db
 from observe.permissions import signed_in_observer
-from observe.reports import services
+from observe.reports import services, token_holders
 from observe.reports.evidence import max_bytes
 
 SUBMIT_ERRORS = (403, 422)
@@ -49,7 +49,7 @@ def submit(service, body, **kwargs):
 
 def _incident_in_one_statement():
     """POST /incidents' shortcut: a valid new incident of an API token's holder stored in one
-    statement (services.submit_incident_as_token_holder), before any other query. None, with
+    statement (reports.token_holders.submit_incident), before any other query. None, with
     nothing written, whenever the ordinary path must answer (a bad token or body, a refusal,
     a retry)."""
     token = bearer_token()
@@ -61,7 +61,7 @@ def _incident_in_one_statement():
         return None
     data = body.model_dump()
     data["uuid"] = str(data.pop("client_uuid"))
-    stored = services.submit_incident_as_token_holder(data, token=token)
+    stored = token_holders.submit_incident(data, token=token)
     if stored is None:
         return None
     incident, holder = stored

@@ -22,15 +22,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from observe.assignments.models import Assignment
 from observe.assignments.rules import ACTIVE
 from observe.audit.services import entry_values, record
-from observe.auth.models import User
-from observe.auth.services import TOKEN_USE_PRECISION, token_digest
 from observe.common.db import utcnow
 from observe.common.errors import DomainError
-from observe.elections.models import Contest, Election, PollingStation
+from observe.elections.models import Contest
 from observe.extensions import db
 from observe.observers.models import Observer
 from observe.observers.queries import observer_of
-from observe.permissions import CAPABILITIES
 from observe.reports import evidence as files
 from observe.reports.models import (
     REFERENCE_LETTERS,
@@ -54,13 +51,7 @@ from observe.reports.rules import (
     protocol_mismatches,
     turnout_problems,
 )
-from observe.reports.storing import (
-    ACTOR_FROM_STATEMENT,
-    Placed,
-    detached,
-    insert_for_token_holder,
-    insert_report,
-)
+from observe.reports.storing import insert_report
 
 DEFAULT_CHECKLIST = Path(__file__).with_name("kz_checklist.json")
 
@@ -133,17 +124,6 @@ def reporting_election_statuses() -> tuple[str, ...]:
 def election_takes_reports(election) -> bool:
     """Whether the election takes reports now (see reporting_election_statuses)."""
     return election.status in reporting_election_statuses()
-
-
-def reporting_rules() -> tuple:
-    """Who may report where, as the values a one-statement submission checks in SQL: (roles
-    that may submit, assignment statuses that count, election statuses that take reports)."""
-    return _submitting_roles(), tuple(ACTIVE), reporting_election_statuses()
-
-
-@cache
-def _submitting_roles() -> tuple[str, ...]:
-    return tuple(sorted(role.value for role in CAPABILITIES["reports.submit"]))
 
 
 @cache
@@ -349,7 +329,7 @@ def submit_turnout(data: dict, *, actor) -> tuple[TurnoutReport, bool]:
     return _submit(data, actor, "turnout", build)
 
 
-def _new_incident(data: dict) -> Incident:
+def new_incident(data: dict) -> Incident:
     """An incident from the submitted answers (not yet stored), or refuse."""
     errors = {}
     if data.get("category") not in CATEGORIES:
@@ -374,58 +354,12 @@ def _new_incident(data: dict) -> Incident:
 
 def submit_incident(data: dict, *, actor, uploads=()) -> tuple[Incident, bool]:
     """An incident with its category, severity, time, account and any evidence files."""
-    incident, created = _submit(data, actor, "incident", lambda station: _new_incident(data))
+    incident, created = _submit(data, actor, "incident", lambda station: new_incident(data))
     if created and not uploads:
         set_committed_value(incident, "evidence", [])  # new and sent without files: none
     # A retry carries the same files again: add_evidence keeps each file once per report.
     add_evidence(incident, uploads, actor=actor)
     return incident, created
-
-
-def submit_incident_as_token_holder(data: dict, *, token: str) -> tuple[Incident, User] | None:
-    """A new incident of the holder of an API token, in one statement on PostgreSQL: the token,
-    the observer's scope, the incident and its audit entry (storing.insert_for_token_holder).
-    The incident and the holder come back (the holder, its station, observer and election with
-    the columns the statement read, and no query to load the rest).
-
-    Only what `submit_incident` would store for that caller is stored here; for anything else
-    (a bad token, another station, a refused answer, a retry, SQLite) nothing is written and
-    None comes back: the caller then takes the ordinary path, which says why.
-    """
-    if db.engine.dialect.name != "postgresql" or data.get("station_id") is None:
-        return None
-    try:
-        submission_id = parse_uuid(data.get("uuid"))
-        incident = _new_incident(data)
-    except ReportError:
-        return None
-    now = utcnow()
-    incident.uuid, incident.received_at, incident.updated_at = submission_id, now, now
-    audit = entry_values("report.incident", actor=ACTOR_FROM_STATEMENT, object_type="report")
-    audit["occurred_at"] = now
-    placed = insert_for_token_holder(
-        incident, audit, f"{REFERENCE_LETTERS['incident']}-", token_hash=token_digest(token),
-        station_id=data["station_id"], rules=reporting_rules(), now=now,
-        used_before=now - TOKEN_USE_PRECISION)
-    if placed is None:
-        return None
-    _hold_placement(incident, placed)
-    return incident, detached(User, id=placed.user_id, email=placed.email, role=placed.role,
-                              locale=placed.locale, is_active=True)
-
-
-def _hold_placement(report: Report, placed: Placed) -> None:
-    """The new report holds its station, observer and election, as `_submit`'s does."""
-    held = {
-        "station": detached(PollingStation, id=placed.station_id, number=placed.number,
-                            election_id=placed.election_id, region=placed.region,
-                            district=placed.district),
-        "observer": detached(Observer, id=placed.observer_id, full_name=placed.full_name),
-        "election": detached(Election, id=placed.election_id, timezone=placed.timezone,
-                             status=placed.election_status),
-        "evidence": []}
-    for name, value in held.items():
-        set_committed_value(report, name, value)
 
 
 def submit_protocol(data: dict, *, actor, uploads=()) -> tuple[ProtocolCopy, bool]:

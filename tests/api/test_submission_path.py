@@ -132,9 +132,9 @@ def test_a_dead_pooled_connection_is_retried_once_at_the_token_lookup(observer_a
 def test_a_dead_pooled_connection_is_retried_once_at_the_one_statement_incident(
         observer_api, polling_day, monkeypatch):
     """POST /incidents' first statement is the whole submission: it too is run again once."""
-    from observe.reports import services
+    from observe.reports import token_holders
 
-    real, calls = services.submit_incident_as_token_holder, []
+    real, calls = token_holders.submit_incident, []
 
     def dead_once(data, **kwargs):
         calls.append(data)
@@ -143,7 +143,7 @@ def test_a_dead_pooled_connection_is_retried_once_at_the_one_statement_incident(
                                    connection_invalidated=True)
         return real(data, **kwargs)
 
-    monkeypatch.setattr(services, "submit_incident_as_token_holder", dead_once)
+    monkeypatch.setattr(token_holders, "submit_incident", dead_once)
     response = observer_api.post("/incidents", json=incident_body(polling_day.own.station))
     assert response.status_code == 201 and len(calls) == 2
     assert db.session.scalar(select(func.count()).select_from(Report)) == 1
@@ -208,9 +208,9 @@ def test_a_new_incident_is_one_statement_on_postgresql(observer_api, polling_day
 
 
 def _ordinary_path(monkeypatch):
-    from observe.reports import services
+    from observe.reports import token_holders
 
-    monkeypatch.setattr(services, "submit_incident_as_token_holder", lambda data, **kw: None)
+    monkeypatch.setattr(token_holders, "submit_incident", lambda data, **kw: None)
 
 
 def _stored(answer_id: int) -> dict:
