@@ -4,17 +4,17 @@ client_uuid even for concurrent retries, the stored object on a retry, scope, au
 
 import threading
 import uuid
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from observe.audit.models import AuditEntry
 from observe.common.db import utcnow
 from observe.extensions import db
 from observe.reports.models import Incident, Report
+from tests.statements import statements_sent
 
 
 def incident_body(station, **overrides) -> dict:
@@ -180,21 +180,6 @@ def test_concurrent_retries_over_http_store_one_row(app, api, polling_day):
 
 
 # --- POST /incidents in one statement (PostgreSQL) ---------------------------------------------
-
-@contextmanager
-def statements_sent():
-    """The SQL statements sent while the block runs (BEGIN and COMMIT are not statements)."""
-    sent: list[str] = []
-
-    def note(conn, cursor, statement, *args):
-        sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
-
 
 @pytest.mark.postgres_only
 def test_a_new_incident_is_one_statement_on_postgresql(observer_api, polling_day):

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from observe.assignments.models import Assignment
 from observe.assignments.services import (
@@ -18,6 +18,7 @@ from observe.audit.models import AuditEntry
 from observe.elections.models import PollingStation
 from observe.extensions import db
 from observe.observers.models import Observer
+from tests.statements import statements_sent
 
 
 @pytest.fixture
@@ -100,16 +101,8 @@ def test_a_batch_costs_a_fixed_number_of_queries(app, branch_world):
     coordinator.email  # noqa: B018
     proposals = [Proposal(observer, station, "stationary", "full_day")
                  for observer, station in zip(observers, stations, strict=True)]
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements_sent() as seen:
         created, refused = assign_observers(proposals, actor=coordinator)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     db.session.commit()
     assert len(created) == 30 and refused == []
     reads = [s for s in seen if s.lstrip().upper().startswith("SELECT")]

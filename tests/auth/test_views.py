@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 from werkzeug.security import check_password_hash
 
 from observe.audit.models import AuditEntry
@@ -14,6 +14,7 @@ from observe.auth.models import OneTimeLink, User
 from observe.common.db import utcnow
 from observe.extensions import db
 from tests.conftest import TEST_PASSWORD
+from tests.statements import statements_sent
 
 NEW_PASSWORD = "a-brand-new-passphrase"
 
@@ -289,16 +290,10 @@ def test_changing_the_password_signs_out_other_sessions(app, client, login):
 def database_writes():
     """Collect the INSERT, UPDATE and DELETE statements sent while the block runs."""
     writes: list[str] = []
-
-    def watch(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
-            writes.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", watch)
-    try:
+    with statements_sent() as sent:
         yield writes
-    finally:
-        event.remove(db.engine, "before_cursor_execute", watch)
+    writes.extend(s for s in sent
+                  if s.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"))
 
 
 def test_a_get_with_lang_changes_the_session_only(app, client, login):
